@@ -1,0 +1,79 @@
+# MissionPlace: `make run` serves the site, `make test` runs the whole suite.
+# Everything installs into .venv from constraints.txt, the one pin file.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Plone 6.2.2 was released on 2026-09-10: `make pins` resolves against PyPI
+# as it was then (uv --exclude-newer), plus the add-ons released later that
+# constraints.in names in PINS_NEWER.
+PINS_DATE := 2026-09-11
+PINS_NEWER := collective.workspace=2026-11-01
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run test lint format pins buildout i18n clean
+
+help:  ## Show the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@echo "MissionPlace: creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+
+# uv installs the ~300 pinned packages in seconds; it comes from PyPI like the rest.
+$(BIN)/uv: constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt uv
+	@touch $@
+
+$(VENV)/.installed: setup.py constraints.txt | $(BIN)/uv
+	@echo "MissionPlace: installing Plone 6.2.2 and the add-ons from constraints.txt"
+	$(BIN)/uv pip install --python $(BIN)/python -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	@echo "MissionPlace: installing the test tools"
+	$(BIN)/uv pip install --python $(BIN)/python -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed  ## Install MissionPlace into .venv
+
+install-test: $(VENV)/.installed-test  ## Install MissionPlace with its test tools
+
+run: install  ## Create the site with demo content if missing, serve it on http://localhost:8080/
+	$(BIN)/missionplace-instance serve
+
+test: install-test  ## Run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test  ## Check the code with ruff
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install-test  ## Format the code with ruff
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+pins: $(BIN)/uv  ## Refresh constraints.txt from constraints.in (see README, "Pins")
+	$(BIN)/uv pip compile constraints.in --python-version 3.11 --exclude-newer $(PINS_DATE) \
+	  $(foreach p,$(PINS_NEWER),--exclude-newer-package $(p)) \
+	  --annotation-style line --no-header -o constraints.txt
+
+# Buildout reads buildout's own format: the same pins, written from constraints.txt.
+# constraints.txt spells names normalized (plone-app-layout); buildout looks
+# them up as their projects spell them (plone.app.layout), so both are written.
+.buildout-versions.cfg: constraints.txt
+	@echo "[versions]" > $@
+	awk -F'==' '/^[A-Za-z0-9]/ { split($$2, v, " "); n = $$1; print n " = " v[1]; \
+	  if (n ~ /-/) { gsub(/-/, ".", n); print n " = " v[1] } }' constraints.txt >> $@
+
+buildout: .buildout-versions.cfg  ## The alternative install: bin/buildout, then bin/instance fg
+	test -x .buildout/bin/buildout || ($(PYTHON) -m venv .buildout && \
+	  .buildout/bin/pip install --quiet -c constraints.txt zc.buildout setuptools wheel pip)
+	.buildout/bin/buildout
+
+i18n: install-test  ## Rebuild the .pot and sync the six .po files
+	$(BIN)/i18ndude rebuild-pot --pot src/missionplace/locales/missionplace.pot --create missionplace src/missionplace
+	$(BIN)/i18ndude sync --pot src/missionplace/locales/missionplace.pot src/missionplace/locales/*/LC_MESSAGES/missionplace.po
+
+clean:  ## Remove .venv and build output (keeps instance/var, the site's data)
+	rm -rf $(VENV) .buildout bin parts develop-eggs eggs .installed.cfg .buildout-versions.cfg build dist *.egg-info src/*.egg-info

@@ -1,0 +1,81 @@
+"""MissionPlace: a Plone 6.2 workspace for Permanent Missions and the UN Secretariat."""
+
+from pathlib import Path
+from setuptools import find_packages
+from setuptools import setup
+
+HERE = Path(__file__).parent
+long_description = (HERE / "README.md").read_text() + "\n\n" + (HERE / "CHANGES.rst").read_text()
+
+setup(
+    name="missionplace",
+    version="1.0.0.dev0",
+    description="Collaboration workspace for Permanent Missions and the UN Secretariat",
+    long_description=long_description,
+    long_description_content_type="text/markdown",
+    classifiers=[
+        "Environment :: Web Environment",
+        "Framework :: Plone",
+        "Framework :: Plone :: 6.2",
+        "Framework :: Plone :: Addon",
+        "Programming Language :: Python :: 3.11",
+        "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",
+    ],
+    license="GPL-2.0-only",
+    python_requires=">=3.11,<3.12",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    # profiles/ and policies/ live at the top of the repository, where
+    # reviewers look for them; src/missionplace/profiles and .../policies are
+    # symlinks to them, so the checkout and a built wheel see the same files.
+    package_data={
+        "missionplace": [
+            "*.zcml",
+            "**/*.zcml",
+            "**/*.pt",
+            "**/*.json",
+            "**/*.png",
+            "**/*.svg",
+            "**/*.css",
+            "locales/*.pot",
+            "locales/*/LC_MESSAGES/*.po",
+            "locales/*/LC_MESSAGES/*.mo",
+            "profiles/**/*",
+            "policies/**/*",
+        ],
+    },
+    zip_safe=False,
+    install_requires=[
+        "Plone",
+        "Products.CMFPlone",
+        "plone.api",
+        "plone.restapi",
+        "plone.app.multilingual",
+        "plone.app.iterate",
+        "plone.app.caching",
+        "collective.easyform",
+        "RelStorage",
+        "psycopg2-binary",
+    ],
+    extras_require={
+        "test": [
+            "pytest",
+            "pytest-plone",
+            "plone.app.testing",
+            "plone.restapi[test]",
+            "playwright",
+            "requests",
+            "pypdf",
+            "zc.buildout>=5",
+            "plone.recipe.zope2instance",
+            "ruff",
+            "i18ndude",
+        ],
+    },
+    entry_points={
+        "z3c.autoinclude.plugin": ["target = plone"],
+        "console_scripts": [
+            "missionplace-instance = missionplace.scripts.instance:main",
+        ],
+    },
+)

@@ -1,0 +1,1 @@
+"""Upgrade steps of the missionplace:default profile (see configure.zcml)."""

@@ -1,0 +1,28 @@
+"""Fixtures shared by the MissionPlace test suite."""
+
+from missionplace.testing import MISSIONPLACE_FUNCTIONAL_TESTING
+from missionplace.testing import MISSIONPLACE_INTEGRATION_TESTING
+from missionplace.testing import MISSIONPLACE_SERVER_TESTING
+from pytest_plone import fixtures_factory
+import os
+
+
+# Compile the .po catalogs when the test layers load them, as zope.conf does.
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
+
+pytest_plugins = ["pytest_plone"]
+
+globals().update(
+    fixtures_factory(
+        (
+            (MISSIONPLACE_SERVER_TESTING, "server"),
+            (MISSIONPLACE_FUNCTIONAL_TESTING, "functional"),
+            (MISSIONPLACE_INTEGRATION_TESTING, "integration"),
+        )
+    )
+)
+
+from browser import chromium  # noqa: E402,F401
+from browser import page  # noqa: E402,F401
+from postgres import pg_dsn  # noqa: E402,F401
+from postgres import pg_server  # noqa: E402,F401
