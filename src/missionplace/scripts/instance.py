@@ -125,7 +125,9 @@ class Instance:
 
     def serve(self):
         host, port = self.listen.rsplit(":", 1)
+        password = "the password in MISSIONPLACE_ADMIN_PASSWORD" if _env("ADMIN_PASSWORD", "") else "password admin"
         print(f"MissionPlace: serving http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+        print(f"MissionPlace: log in as admin, {password}", flush=True)
         runwsgi = Path(sys.executable).with_name("runwsgi")
         os.execv(runwsgi, [str(runwsgi), str(self.zope_ini)])  # noqa: S606 (replaces this process)
 
