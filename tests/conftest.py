@@ -1,5 +1,7 @@
 """Fixtures shared by the MissionPlace test suite."""
 
+from missionplace.testing import MISSIONPLACE_DEMO_INTEGRATION_TESTING
+from missionplace.testing import MISSIONPLACE_DEMO_SERVER_TESTING
 from missionplace.testing import MISSIONPLACE_FUNCTIONAL_TESTING
 from missionplace.testing import MISSIONPLACE_INTEGRATION_TESTING
 from missionplace.testing import MISSIONPLACE_SERVER_TESTING
@@ -18,6 +20,8 @@ globals().update(
             (MISSIONPLACE_SERVER_TESTING, "server"),
             (MISSIONPLACE_FUNCTIONAL_TESTING, "functional"),
             (MISSIONPLACE_INTEGRATION_TESTING, "integration"),
+            (MISSIONPLACE_DEMO_SERVER_TESTING, "demo_server"),
+            (MISSIONPLACE_DEMO_INTEGRATION_TESTING, "demo"),
         )
     )
 )

@@ -6,12 +6,18 @@ by missionplace:default, and it says so on the page.
 
 from missionplace import _
 from missionplace import logger
+from missionplace import membership
+from missionplace import mission as missions
+from missionplace import roles
 from missionplace.languages import language_root
 from missionplace.languages import OFFICIAL_LANGUAGES
+from missionplace.place import create_place
+from missionplace.setuphandlers import SECRETARIAT_MODERATORS
 from plone import api
 from plone.app.multilingual.interfaces import ITranslationManager
 from plone.app.textfield.value import RichTextValue
 from zope.i18n import translate
+import os
 
 
 WELCOME_ID = "welcome"
@@ -55,4 +61,61 @@ def post_install(context):
     for lang, page in pages.items():
         if lang != "en" and not manager.has_translation(lang):
             manager.register_translation(lang, page)
+    create_accounts()
+    create_places(portal)
     logger.info("MissionPlace demo content created")
+
+
+# Demo accounts: (user id, full name, mission code, function in the mission)
+ACCOUNTS = [
+    ("moderator", "Secretariat Moderator (demo)", None, None),
+    ("editor-fra", "Éditrice de la Mission de la France (demo)", "fra", missions.EDITOR),
+    ("focal-fra", "Point focal de la France (demo)", "fra", missions.FOCAL_POINT),
+    ("editor-bra", "Editora da Missão do Brasil (demo)", "bra", missions.EDITOR),
+    ("delegate-ken", "Delegate of Kenya (demo)", "ken", missions.DELEGATE),
+]
+
+INFORMATICS = {
+    "ar": "الفريق العامل المخصص المفتوح العضوية المعني بالمعلوماتية",
+    "zh": "信息学问题不限成员名额特设工作组",
+    "en": "Ad Hoc Open-ended Working Group on Informatics",
+    "fr": "Groupe de travail spécial à composition non limitée sur l'informatique",
+    "ru": "Специальная рабочая группа открытого состава по информатике",
+    "es": "Grupo de Trabajo Especial de Composición Abierta sobre Informática",
+}
+
+# (place type, id, title or None, the missions taking part as Mission editor)
+PLACES = [
+    ("candiweb", "candiweb", None, ("fra", "bra", "ken")),
+    ("first-committee", "first-committee", None, ("fra", "bra", "ken")),
+    ("working-group", "informatics", INFORMATICS, ("fra", "ken")),
+]
+
+
+def demo_password():
+    return os.environ.get("MISSIONPLACE_DEMO_PASSWORD") or "demo"
+
+
+def create_accounts():
+    for user_id, fullname, code, function in ACCOUNTS:
+        if api.user.get(userid=user_id) is None:
+            # Straight into the user folder: "demo" is shorter than the
+            # password policy asks of real accounts, on purpose.
+            api.portal.get_tool("acl_users")._doAddUser(user_id, demo_password(), ["Member"], [])
+            api.user.get(userid=user_id).setMemberProperties(
+                {"fullname": fullname, "email": f"{user_id}@missionplace.example"}
+            )
+        group = SECRETARIAT_MODERATORS if code is None else missions.get(code).function_group(function)
+        if user_id not in [u.getId() for u in api.user.get_users(groupname=group)]:
+            api.group.add_user(groupname=group, username=user_id)
+
+
+def create_places(portal):
+    for place_type, place_id, title, members in PLACES:
+        if place_id in language_root(portal, "en").objectIds():
+            continue
+        with api.env.adopt_user(username="moderator"):
+            place = create_place(place_type, place_id, title)
+            for code in members:
+                membership.set_member(place, missions.get(code).id, roles.MISSION_EDITOR)
+        logger.info("demo place %s created", place_id)

@@ -1,6 +1,9 @@
 """What installing and uninstalling the MissionPlace profiles does beyond XML."""
 
 from missionplace import logger
+from missionplace import mission
+from missionplace import policy
+from missionplace import roles
 from missionplace.languages import setup_languages
 from pathlib import Path
 from plone import api
@@ -31,11 +34,38 @@ def set_logo():
     api.portal.set_registry_record("plone.site_logo", f"filenameb64:{name};datab64:{data}".encode())
 
 
+SECRETARIAT_MODERATORS = "secretariat-moderators"
+
+
+def setup_secretariat(portal):
+    """The group whose members may create places (and moderate the ones they create)."""
+    if api.group.get(groupname=SECRETARIAT_MODERATORS) is None:
+        api.group.create(
+            groupname=SECRETARIAT_MODERATORS,
+            title="Secretariat moderators",
+            description="UN Secretariat staff who create places and moderate them.",
+        )
+    # Local, not global: places block inherited roles, so this role does not
+    # reach into places the person does not moderate.
+    portal.manage_setLocalRoles(SECRETARIAT_MODERATORS, [roles.MODERATOR])
+
+
+def setup_policies():
+    """The workflows from policies/, and the chain of places and rooms."""
+    places = policy.load("places")
+    policy.install_all()
+    policy.install_placeful_policies()
+    api.portal.get_tool("portal_workflow").setChainForPortalTypes(("Place", "Room"), (places["workflow"],))
+
+
 def post_install(context):
-    """After missionplace:default: the six language root folders and the logo."""
+    """After missionplace:default: languages, logo, missions, policies, the Secretariat."""
     portal = api.portal.get()
     setup_languages(portal)
     set_logo()
+    mission.load_missions(portal)
+    setup_policies()
+    setup_secretariat(portal)
     logger.info("MissionPlace installed with its six languages")
 
 

@@ -42,3 +42,25 @@ MISSIONPLACE_SERVER_TESTING = FunctionalTesting(
     bases=(MISSIONPLACE_FIXTURE, WSGI_SERVER_FIXTURE),
     name="MissionPlace:Server",
 )
+
+
+class MissionPlaceDemoLayer(PloneSandboxLayer):
+    """The site as `make run` makes it: the demo accounts and places too."""
+
+    defaultBases = (MISSIONPLACE_FIXTURE,)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "missionplace:demo")
+
+
+MISSIONPLACE_DEMO_FIXTURE = MissionPlaceDemoLayer()
+
+MISSIONPLACE_DEMO_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(MISSIONPLACE_DEMO_FIXTURE,),
+    name="MissionPlace:DemoIntegration",
+)
+
+MISSIONPLACE_DEMO_SERVER_TESTING = FunctionalTesting(
+    bases=(MISSIONPLACE_DEMO_FIXTURE, WSGI_SERVER_FIXTURE),
+    name="MissionPlace:DemoServer",
+)

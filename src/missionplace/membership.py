@@ -1,0 +1,287 @@
+"""Who takes part in a place, in which role, and the local roles that follows.
+
+A place's membership maps principals to one role each: a mission (its group,
+``mission-fra``) or an individual person.  A mission that takes part as
+*Mission editor* gives its editors the Mission editor role, its focal points
+the Mission focal point role and all its staff the Delegate role; a mission
+that takes part as *Delegate* only reads.  The grants are computed when the
+membership changes, so the local-role provider that Zope consults on every
+permission check is a dictionary look-up.
+
+All translations of a place share one membership object (the same persistent
+object is referenced from each), so a change applies in every language.  A
+room has no membership of its own and inherits its parent's, until one is
+changed in the room: it then starts from a copy of the parent's and stops
+inheriting.
+"""
+
+from AccessControl import Unauthorized
+from Acquisition import aq_base
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from borg.localrole.interfaces import ILocalRoleProvider
+from datetime import datetime
+from datetime import UTC
+from missionplace import _
+from missionplace import mission as missions
+from missionplace import roles
+from missionplace.interfaces import IPlace
+from missionplace.permissions import MANAGE_MEMBERSHIP
+from persistent import Persistent
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from zope.component import adapter
+from zope.globalrequest import getRequest
+from zope.interface import implementer
+
+
+ATTRIBUTE = "_missionplace_membership"
+MISSION_ROLES = (roles.MISSION_EDITOR, roles.DELEGATE)
+
+
+class MembershipError(ValueError):
+    """A membership change that cannot be made; the message says why."""
+
+
+class Membership(Persistent):
+    def __init__(self):
+        self.members = PersistentMapping()  # principal id -> role
+        self.grants = PersistentMapping()  # principal id -> tuple of local roles
+        self.history = PersistentList()
+
+    def _recompute(self):
+        grants = {}
+        for principal, role in self.members.items():
+            mission = missions.of_group(principal)
+            if mission is not None:
+                grants.setdefault(mission.id, set()).add(roles.DELEGATE)
+                if role == roles.MISSION_EDITOR:
+                    grants.setdefault(mission.editors, set()).add(roles.MISSION_EDITOR)
+                    grants.setdefault(mission.focal_points, set()).add(roles.FOCAL_POINT)
+            else:
+                grants.setdefault(principal, set()).add(role)
+        self.grants = PersistentMapping({p: tuple(sorted(r)) for p, r in grants.items()})
+
+    def set(self, principal, role, actor):
+        previous = self.members.get(principal)
+        self.members[principal] = role
+        self._recompute()
+        self._record(actor, "changed" if previous else "added", principal, role, previous)
+
+    def remove(self, principal, actor):
+        previous = self.members.pop(principal)
+        self._recompute()
+        self._record(actor, "removed", principal, None, previous)
+
+    def _record(self, actor, action, principal, role, previous):
+        self.history.append(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "actor": actor,
+                "action": action,
+                "principal": principal,
+                "role": role,
+                "previous": previous,
+            }
+        )
+
+    def copy(self):
+        other = Membership()
+        other.members.update(self.members)
+        other.grants.update(self.grants)
+        return other
+
+
+def own_membership(place):
+    return getattr(aq_base(place), ATTRIBUTE, None)
+
+
+def enclosing_place(obj):
+    """The nearest place or room at or above ``obj`` (None outside places)."""
+    for item in aq_inner(obj).aq_chain:
+        if IPlace.providedBy(item):
+            return item
+    return None
+
+
+def effective_membership(place):
+    """The membership in force in ``place``: its own, or its parent's for a room."""
+    while place is not None:
+        found = own_membership(place)
+        if found is not None:
+            return found
+        place = enclosing_place(aq_parent(aq_inner(place)))
+    return None
+
+
+def _translations(place):
+    from plone.app.multilingual.interfaces import ITranslationManager
+
+    try:
+        return list(ITranslationManager(place).get_translations().values())
+    except TypeError:  # not translatable
+        return [place]
+
+
+def share(place, membership):
+    """Make ``membership`` the one of ``place`` and all its translations."""
+    for translation in _translations(place) or [place]:
+        setattr(translation, ATTRIBUTE, membership)
+        # A place is a closed space: roles from above do not reach into it.
+        translation.__ac_local_roles_block__ = True
+        translation._p_changed = True
+        translation.reindexObjectSecurity()
+
+
+def init_membership(place):
+    """Give a new top-level place its (empty) membership, shared with its translations."""
+    for translation in _translations(place):
+        if own_membership(translation) is not None:
+            share(place, own_membership(translation))
+            return own_membership(place)
+    share(place, Membership())
+    return own_membership(place)
+
+
+def can_manage(place):
+    return api.user.has_permission(MANAGE_MEMBERSHIP, obj=place)
+
+
+def members(place):
+    """[{principal, kind, title, role}] of the membership in force in ``place``."""
+    membership = effective_membership(place)
+    result = []
+    language = api.portal.get_current_language()
+    for principal, role in sorted((membership.members if membership else {}).items()):
+        mission = missions.of_group(principal)
+        if mission is not None:
+            result.append({"principal": principal, "kind": "mission", "title": mission.name(language), "role": role})
+            continue
+        user = api.user.get(userid=principal)
+        title = (user.getProperty("fullname") or principal) if user else principal
+        result.append({"principal": principal, "kind": "person", "title": title, "role": role})
+    return result
+
+
+def validate(principal, role):
+    """The reason a (principal, role) entry is refused, or None."""
+    mission = missions.of_group(principal)
+    if mission is not None:
+        if principal != mission.id:
+            return _("error_mission_group", default="Add a mission as a whole, not a group of its staff.")
+        if role not in MISSION_ROLES:
+            return _("error_mission_role", default="A mission takes part as Mission editor or as Delegate.")
+        return None
+    if role not in roles.PLACE_ROLES:
+        return _("error_unknown_role", default="Unknown role: ${role}.", mapping={"role": role})
+    if api.user.get(userid=principal) is None:
+        return _(
+            "error_unknown_principal",
+            default="No such person or mission: ${principal}.",
+            mapping={"principal": principal},
+        )
+    return None
+
+
+def check_may_change(place, principal, role=None):
+    """Moderators change anything; a focal point only people of their own mission.
+
+    A focal point may add, change or remove individual members who are staff
+    of a mission they are focal point of, as Delegate or Mission editor.
+    """
+    if can_manage(place):
+        return
+    user = api.user.get_current()
+    if roles.FOCAL_POINT in api.user.get_roles(user=user, obj=place):
+        person = api.user.get(userid=principal)
+        own = missions.of_user(user, missions.FOCAL_POINT)
+        if (
+            person is not None
+            and missions.of_group(principal) is None
+            and any(m in own for m in missions.of_user(person))
+            and role in (None, roles.DELEGATE, roles.MISSION_EDITOR)
+        ):
+            return
+        raise Unauthorized(
+            _(
+                "error_focal_point_own_mission",
+                default="A focal point adds and removes only people of their own mission.",
+            )
+        )
+    raise Unauthorized(_("error_not_member_manager", default="You may not change the members of this place."))
+
+
+def _writable(place):
+    """The membership to change in ``place``; a room gets its own on first change."""
+    own = own_membership(place)
+    if own is None:
+        inherited = effective_membership(place)
+        own = inherited.copy() if inherited is not None else Membership()
+        share(place, own)
+    return own
+
+
+def _forget_cached_grants():
+    request = getRequest()
+    if request is not None:
+        request.other.pop("_missionplace_author", None)
+
+
+def set_member(place, principal, role):
+    problem = validate(principal, role)
+    if problem:
+        raise MembershipError(problem)
+    check_may_change(place, principal, role)
+    _writable(place).set(principal, role, api.user.get_current().getId())
+    share(place, own_membership(place))
+    _forget_cached_grants()
+
+
+def remove_member(place, principal):
+    check_may_change(place, principal)
+    membership = _writable(place)
+    if principal not in membership.members:
+        raise MembershipError(
+            _(
+                "error_not_a_member",
+                default="${principal} is not a member of this place.",
+                mapping={"principal": principal},
+            )
+        )
+    membership.remove(principal, api.user.get_current().getId())
+    share(place, membership)
+    _forget_cached_grants()
+
+
+def history(place):
+    membership = effective_membership(place)
+    return list(reversed(membership.history)) if membership else []
+
+
+@implementer(ILocalRoleProvider)
+@adapter(IPlace)
+class PlaceRoles:
+    """Local roles of a place from its membership: one dictionary look-up."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def _grants(self):
+        membership = own_membership(self.context)
+        return membership.grants if membership is not None else {}
+
+    def getRoles(self, principal_id):
+        return self._grants().get(principal_id, ())
+
+    def getAllRoles(self):
+        return self._grants().items()
+
+
+def share_with_new_translation(place, event):
+    """A translation made later joins the membership of the place it translates."""
+    for translation in _translations(place):
+        found = own_membership(translation)
+        if found is not None and translation is not place:
+            share(place, found)
+            return

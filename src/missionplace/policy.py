@@ -1,0 +1,259 @@
+"""Publication policies: the workflows of MissionPlace, generated from policies/*.toml.
+
+The TOML files are written for a Secretariat reader; this module turns each
+into a DCWorkflow definition (the XML Plone's own workflows are written in)
+and installs it.  Nothing else defines who may do what in a place.
+"""
+
+from pathlib import Path
+from plone import api
+from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
+from Products.DCWorkflow.DCWorkflow import DCWorkflowDefinition
+from Products.DCWorkflow.exportimport import _initDCWorkflow
+from Products.DCWorkflow.exportimport import WorkflowDefinitionConfigurator
+from xml.sax.saxutils import quoteattr
+import tomllib
+
+
+POLICIES = Path(__file__).parent / "policies"
+ADMINS = ("Manager", "Site Administrator")
+
+ADD_TYPES = [
+    "Add portal content",
+    "plone.app.contenttypes: Add Document",
+    "plone.app.contenttypes: Add Folder",
+    "plone.app.contenttypes: Add File",
+    "plone.app.contenttypes: Add Image",
+    "plone.app.contenttypes: Add Link",
+    "plone.app.contenttypes: Add News Item",
+    "plone.app.contenttypes: Add Event",
+]
+
+# What each word of a policy allows, in Zope permissions.
+VERBS = {
+    "view": ["View", "Access contents information", "CMFEditions: Access previous versions"],
+    # Editing saves a version (CMFEditions), so whoever edits may version.
+    "edit": [
+        "Modify portal content",
+        "CMFEditions: Apply version control",
+        "CMFEditions: Save new version",
+        "CMFEditions: Revert to previous versions",
+    ],
+    "add": ADD_TYPES,
+    "delete": ["Delete objects"],
+    "comment": ["Reply to item"],
+    "review": ["Review portal content"],
+    "add rooms": ["MissionPlace: Add Room"],
+    "add forms": ["collective.easyform: Add Content"],
+    "see members": ["MissionPlace: View place membership"],
+    "manage members": ["MissionPlace: Manage place membership"],
+    "share": ["Change local roles"],
+    "add places": ["MissionPlace: Add Place"],
+}
+# Words a state may leave out: nobody but the site administrators may then.
+OPTIONAL_VERBS = {"review", "add rooms", "add forms", "see members", "manage members", "share", "add places"}
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def people():
+    with (POLICIES / "people.toml").open("rb") as f:
+        return {name: entry["roles"] for name, entry in tomllib.load(f)["people"].items()}
+
+
+def load(name):
+    with (POLICIES / f"{name}.toml").open("rb") as f:
+        policy = tomllib.load(f)
+    policy["name"] = name
+    check(policy)
+    return policy
+
+
+def all_policies():
+    return [load(path.stem) for path in sorted(POLICIES.glob("*.toml")) if path.stem != "people"]
+
+
+def check(policy):
+    """Refuse a policy that names unknown people, states or words."""
+    known = people()
+    where = policy["name"]
+    if policy["initial"] not in policy["states"]:
+        raise PolicyError(f"{where}: the initial state {policy['initial']!r} is not a state")
+    verbs = {verb for state in policy["states"].values() for verb in state} - {"title", "description"}
+    for state_id, state in policy["states"].items():
+        for verb, names in state.items():
+            if verb in ("title", "description"):
+                continue
+            if verb not in VERBS:
+                raise PolicyError(f"{where}: state {state_id}: unknown word {verb!r}")
+            for name in names:
+                if name not in known:
+                    raise PolicyError(f"{where}: state {state_id}: {verb}: unknown people {name!r}")
+        for verb in verbs - OPTIONAL_VERBS:
+            if verb not in state:
+                raise PolicyError(f"{where}: state {state_id} does not say who may {verb}")
+    for action_id, action in policy.get("actions", {}).items():
+        for state in [*action["from"], action["to"]]:
+            if state not in policy["states"]:
+                raise PolicyError(f"{where}: action {action_id}: unknown state {state!r}")
+        for name in action["by"]:
+            if name not in known:
+                raise PolicyError(f"{where}: action {action_id}: unknown people {name!r}")
+
+
+def roles_of(names):
+    known = people()
+    found = set(ADMINS)
+    for name in names:
+        found.update(known[name])
+    return sorted(found)
+
+
+def permissions_of(policy):
+    verbs = {verb for state in policy["states"].values() for verb in state} - {"title", "description"}
+    return sorted({perm for verb in verbs for perm in VERBS[verb]})
+
+
+def state_permissions(policy, state):
+    """{permission: roles} of one state; a permission no word grants is for admins only."""
+    result = {perm: set(ADMINS) for perm in permissions_of(policy)}
+    for verb, names in state.items():
+        if verb in VERBS:
+            for perm in VERBS[verb]:
+                result[perm].update(roles_of(names))
+    return {perm: sorted(roles) for perm, roles in result.items()}
+
+
+def definition_xml(policy):
+    """The DCWorkflow definition of ``policy``, as Plone's workflow XML."""
+    q = quoteattr
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<dc-workflow workflow_id={q(policy['workflow'])} title={q(policy['title'])}"
+        f' description={q(policy["description"])} state_variable="review_state"'
+        f' initial_state={q(policy["initial"])} manager_bypass="False">',
+    ]
+    out += [f"<permission>{perm}</permission>" for perm in permissions_of(policy)]
+    actions = policy.get("actions", {})
+    for state_id, state in policy["states"].items():
+        out.append(f"<state state_id={q(state_id)} title={q(state['title'])}>")
+        out.append(f"<description>{state.get('description', '')}</description>")
+        for action_id, action in actions.items():
+            if state_id in action["from"]:
+                out.append(f"<exit-transition transition_id={q(action_id)} />")
+        for perm, roles in state_permissions(policy, state).items():
+            out.append(f'<permission-map name={q(perm)} acquired="False">')
+            out += [f"<permission-role>{role}</permission-role>" for role in roles]
+            out.append("</permission-map>")
+        out.append("</state>")
+    for action_id, action in actions.items():
+        out.append(
+            f"<transition transition_id={q(action_id)} title={q(action['title'])}"
+            f' new_state={q(action["to"])} trigger="USER" before_script="" after_script="">'
+        )
+        out.append(
+            f'<action url="%(content_url)s/content_status_modify?workflow_action={action_id}"'
+            f' category="workflow" icon="">{action["title"]}</action>'
+        )
+        out.append("<guard>")
+        out += [f"<guard-role>{role}</guard-role>" for role in roles_of(action["by"])]
+        out.append("</guard>")
+        out.append("</transition>")
+    out.append(VARIABLES)
+    out.append("</dc-workflow>")
+    return "\n".join(out)
+
+
+# The workflow variables every Plone workflow keeps: the history shows who did
+# what, when, with which comment.
+VARIABLES = """
+<variable variable_id="action" for_catalog="False" for_status="True" update_always="True">
+  <description>Previous transition</description>
+  <default><expression>transition/getId|nothing</expression></default>
+  <guard></guard>
+</variable>
+<variable variable_id="actor" for_catalog="False" for_status="True" update_always="True">
+  <description>The ID of the user who performed the previous transition</description>
+  <default><expression>user/getId</expression></default>
+  <guard></guard>
+</variable>
+<variable variable_id="comments" for_catalog="False" for_status="True" update_always="True">
+  <description>Comment about the last transition</description>
+  <default><expression>python:state_change.kwargs.get('comment', '')</expression></default>
+  <guard></guard>
+</variable>
+<variable variable_id="review_history" for_catalog="False" for_status="False" update_always="False">
+  <description>Provides access to workflow history</description>
+  <default><expression>state_change/getHistory</expression></default>
+  <guard><guard-permission>View</guard-permission></guard>
+</variable>
+<variable variable_id="time" for_catalog="False" for_status="True" update_always="True">
+  <description>When the previous transition was performed</description>
+  <default><expression>state_change/getDateTime</expression></default>
+  <guard></guard>
+</variable>
+"""
+
+
+def install(policy):
+    """Create or replace the workflow of ``policy`` in portal_workflow."""
+    tool = api.portal.get_tool("portal_workflow")
+    workflow_id = policy["workflow"]
+    if workflow_id in tool.objectIds():
+        tool._delObject(workflow_id)
+    tool._setObject(workflow_id, DCWorkflowDefinition(workflow_id))
+    workflow = tool[workflow_id]
+    parsed = WorkflowDefinitionConfigurator(workflow).parseWorkflowXML(definition_xml(policy))
+    (_id, title, state_var, initial, states, transitions, variables, worklists, perms, groups, scripts, description,
+     bypass, creation_guard) = parsed  # fmt: skip
+    _initDCWorkflow(workflow, title, description, bypass, creation_guard, state_var, initial, states, transitions,
+                    variables, worklists, perms, groups, scripts, None)  # fmt: skip
+    return workflow
+
+
+def install_all():
+    """Install every policy; the role mappings of existing content are updated."""
+    installed = [install(policy) for policy in all_policies()]
+    api.portal.get_tool("portal_workflow").updateRoleMappings()
+    return installed
+
+
+def placeful_policy_id(name):
+    return f"missionplace-{name}"
+
+
+def install_placeful_policies():
+    """One placeful workflow policy per publication policy, for places to point to.
+
+    In a place that uses it, places and rooms keep the place workflow and
+    everything else follows the publication policy.
+    """
+    tool = api.portal.get_tool("portal_placeful_workflow")
+    places = load("places")
+    for policy in all_policies():
+        if policy["name"] == "places":
+            continue
+        policy_id = placeful_policy_id(policy["name"])
+        if tool.getWorkflowPolicyById(policy_id) is None:
+            tool.manage_addWorkflowPolicy(policy_id, duplicate_id="empty")
+        placeful = tool.getWorkflowPolicyById(policy_id)
+        placeful.setTitle(policy["title"])
+        placeful.setDefaultChain((policy["workflow"],))
+        # A type the placeful policy does not name falls back to the site's
+        # chain, so every type is named: the policy's workflow, or the place one.
+        for fti in api.portal.get_tool("portal_types").listTypeInfo():
+            chain = (places["workflow"],) if fti.getId() in ("Place", "Room") else (DEFAULT_CHAIN,)
+            placeful.setChain(fti.getId(), chain)
+
+
+def apply_to_place(place, name):
+    """Make the publication policy ``name`` govern what ``place`` holds."""
+    from Products.CMFPlacefulWorkflow.PlacefulWorkflowTool import WorkflowPolicyConfig_id
+
+    if WorkflowPolicyConfig_id not in place.objectIds():
+        place.manage_addProduct["CMFPlacefulWorkflow"].manage_addWorkflowPolicyConfig()
+    config = getattr(place, WorkflowPolicyConfig_id)
+    config.setPolicyIn("")
+    config.setPolicyBelow(placeful_policy_id(name))

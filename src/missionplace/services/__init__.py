@@ -1,0 +1,1 @@
+"""REST services of MissionPlace (plone.restapi), one folder per service."""
