@@ -1,29 +1,11 @@
 from AccessControl import Unauthorized
 from missionplace import mission as missions
+from missionplace.services import MissionPlaceService
 from plone import api
-from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
-from plone.restapi.services import Service
-from zope.i18n import translate
-from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
-@implementer(IPublishTraverse)
-class StaffService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
-    def error(self, status, kind, message):
-        self.request.response.setStatus(status)
-        return {"error": {"type": kind, "message": translate(message, context=self.request)}}
-
+class StaffService(MissionPlaceService):
     def mission(self):
         return missions.get(self.params[0]) if self.params else None
 
@@ -33,7 +15,7 @@ class StaffService(Service):
             return self.error(404, "NotFound", "No such mission.")
         if api.user.is_anonymous():
             return self.error(401, "Unauthorized", "Log in first.")
-        alsoProvides(self.request, IDisableCSRFProtection)
+        self.writing()
         try:
             return self.act(mission)
         except missions.StaffError as error:
