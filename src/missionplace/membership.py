@@ -218,7 +218,6 @@ def _writable(place):
     if own is None:
         inherited = effective_membership(place)
         own = inherited.copy() if inherited is not None else Membership()
-        share(place, own)
     return own
 
 
@@ -233,8 +232,10 @@ def set_member(place, principal, role):
     if problem:
         raise MembershipError(problem)
     check_may_change(place, principal, role)
-    _writable(place).set(principal, role, api.user.get_current().getId())
-    share(place, own_membership(place))
+    membership = _writable(place)
+    membership.set(principal, role, api.user.get_current().getId())
+    # One share per change: links translations, blocks inheritance, reindexes security.
+    share(place, membership)
     _forget_cached_grants()
 
 

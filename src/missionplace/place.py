@@ -6,7 +6,6 @@ publication policy.  Creating a place makes it in all six languages at once,
 linked as translations and sharing one membership.
 """
 
-from Acquisition import aq_base
 from missionplace import _
 from missionplace import membership
 from missionplace import policy
@@ -145,16 +144,3 @@ def create_place(place_type_id, place_id=None, title=None):
     for form in place_type["forms"]:
         _create_everywhere(places, "EasyForm", form)
     return places["en"]
-
-
-def is_place(obj):
-    from missionplace.interfaces import IPlace
-
-    return IPlace.providedBy(obj)
-
-
-def place_type_of(obj):
-    place = membership.enclosing_place(obj)
-    while place is not None and not getattr(aq_base(place), "place_type", None):
-        place = membership.enclosing_place(place.aq_parent)
-    return place_types().get(place.place_type) if place is not None else None
