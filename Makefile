@@ -74,6 +74,10 @@ buildout: .buildout-versions.cfg  ## The alternative install: bin/buildout, then
 i18n: install-test  ## Rebuild the .pot and sync the six .po files
 	$(BIN)/i18ndude rebuild-pot --pot src/missionplace/locales/missionplace.pot --create missionplace src/missionplace
 	$(BIN)/i18ndude sync --pot src/missionplace/locales/missionplace.pot src/missionplace/locales/*/LC_MESSAGES/missionplace.po
+	@# The policies' states and actions: Plone shows them in its own "plone" domain.
+	$(BIN)/python -m missionplace.policy
+	for lang in ar zh en fr ru es; do touch src/missionplace/locales/$$lang/LC_MESSAGES/plone.po; done
+	$(BIN)/i18ndude sync --pot src/missionplace/locales/plone.pot src/missionplace/locales/*/LC_MESSAGES/plone.po
 
 clean:  ## Remove .venv and build output (keeps instance/var, the site's data)
 	rm -rf $(VENV) .buildout bin parts develop-eggs eggs .installed.cfg .buildout-versions.cfg build dist *.egg-info src/*.egg-info

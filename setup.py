@@ -37,6 +37,9 @@ setup(
             "**/*.png",
             "**/*.svg",
             "**/*.css",
+            # Form models (forms/<model>/fields.xml, actions.xml) and data files.
+            "forms/*/*.xml",
+            "data/*.csv",
             "locales/*.pot",
             "locales/*/LC_MESSAGES/*.po",
             "locales/*/LC_MESSAGES/*.mo",
@@ -54,6 +57,9 @@ setup(
         "plone.app.iterate",
         "plone.app.caching",
         "collective.easyform",
+        # CandiWeb's exports (XLSX) and its iCal feed of election dates.
+        "openpyxl",
+        "icalendar",
         "RelStorage",
         "psycopg2-binary",
     ],
@@ -61,6 +67,7 @@ setup(
         "test": [
             "pytest",
             "pytest-plone",
+            "aiosmtpd",
             "plone.app.testing",
             "plone.restapi[test]",
             "playwright",

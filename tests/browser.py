@@ -49,3 +49,13 @@ def screenshot(page, name):
     path = RESULTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(page, site, user, password="demo"):  # noqa: S107 - the demo accounts' documented password
+    """Log in through the login form, as ``user`` (the demo accounts' password by default)."""
+    page.context.clear_cookies()
+    page.goto(f"{site}/en/login")
+    page.fill("#__ac_name", user)
+    page.fill("#__ac_password", password)
+    page.click("#login-form button[type=submit], #login-form input[type=submit]")
+    page.wait_for_selector("#portal-personaltools, #edit-zone")

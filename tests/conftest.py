@@ -7,10 +7,15 @@ from missionplace.testing import MISSIONPLACE_INTEGRATION_TESTING
 from missionplace.testing import MISSIONPLACE_SERVER_TESTING
 from pytest_plone import fixtures_factory
 import os
+import tempfile
 
 
 # Compile the .po catalogs when the test layers load them, as zope.conf does.
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
+# Mail from tests waits in a queue of their own and is not delivered, unless a
+# test (tests/test_mail.py) runs an SMTP server and turns delivery on.
+os.environ.setdefault("MAILHOST_QUEUE_ONLY", "1")
+os.environ.setdefault("MISSIONPLACE_MAIL_QUEUE", os.path.join(tempfile.mkdtemp(prefix="missionplace-mail-"), "queue"))
 
 pytest_plugins = ["pytest_plone"]
 

@@ -1,15 +1,8 @@
 """The Secretariat moderator creates a place in the browser and adds a mission to it."""
 
+from browser import login
 from browser import screenshot
 import transaction
-
-
-def login(page, site, user):
-    page.goto(f"{site}/en/login")
-    page.fill("#__ac_name", user)
-    page.fill("#__ac_password", "demo")
-    page.click("#login-form button[type=submit], #login-form input[type=submit]")
-    page.wait_for_selector("#portal-personaltools, #edit-zone")
 
 
 def test_moderator_creates_a_place_and_adds_a_mission(demo_server, page):

@@ -5,32 +5,11 @@ logged in as the real demo accounts (password "demo").
 """
 
 from missionplace import mission as missions
+from support import PASSWORD
+from support import Site
 import pytest
 import requests
 import transaction
-
-
-PASSWORD = "demo"  # noqa: S105 - the demo accounts' documented password
-
-
-class Site:
-    def __init__(self, layer):
-        self.url = f"http://{layer['host']}:{layer['port']}/{layer['portal'].getId()}"
-        self.portal = layer["portal"]
-
-    def api(self, method, path, user=None, **kwargs):
-        auth = (user, PASSWORD) if user else None
-        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        return requests.request(method, f"{self.url}/++api++/{path}", auth=auth, headers=headers, timeout=60, **kwargs)
-
-    def page(self, path, user=None, **kwargs):
-        auth = (user, PASSWORD) if user else None
-        return requests.get(f"{self.url}/{path}", auth=auth, timeout=60, allow_redirects=False, **kwargs)
-
-    def draft(self, user, place="en/candiweb", title="Our draft"):
-        response = self.api("POST", place, user, json={"@type": "Document", "title": title})
-        assert response.status_code == 201, response.text
-        return response.json()["@id"].split(f"{self.url}/")[1]
 
 
 @pytest.fixture

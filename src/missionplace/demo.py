@@ -8,7 +8,9 @@ from missionplace import _
 from missionplace import logger
 from missionplace import membership
 from missionplace import mission as missions
+from missionplace import notification
 from missionplace import roles
+from missionplace.demo_candiweb import create_candiweb_demo
 from missionplace.languages import language_root
 from missionplace.languages import OFFICIAL_LANGUAGES
 from missionplace.place import create_place
@@ -62,7 +64,10 @@ def post_install(context):
         if lang != "en" and not manager.has_translation(lang):
             manager.register_translation(lang, page)
     create_accounts()
-    create_places(portal)
+    # Sample content tells nobody: its accounts' addresses are not real.
+    with notification.quiet():
+        create_places(portal)
+        create_candiweb_demo(portal)
     logger.info("MissionPlace demo content created")
 
 

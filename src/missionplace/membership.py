@@ -33,6 +33,7 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zope.component import adapter
 from zope.globalrequest import getRequest
+from zope.i18n import translate
 from zope.interface import implementer
 
 
@@ -115,7 +116,7 @@ def effective_membership(place):
     return None
 
 
-def _translations(place):
+def translations(place):
     from plone.app.multilingual.interfaces import ITranslationManager
 
     try:
@@ -126,7 +127,7 @@ def _translations(place):
 
 def share(place, membership):
     """Make ``membership`` the one of ``place`` and all its translations."""
-    for translation in _translations(place) or [place]:
+    for translation in translations(place) or [place]:
         setattr(translation, ATTRIBUTE, membership)
         # A place is a closed space: roles from above do not reach into it.
         translation.__ac_local_roles_block__ = True
@@ -136,7 +137,7 @@ def share(place, membership):
 
 def init_membership(place):
     """Give a new top-level place its (empty) membership, shared with its translations."""
-    for translation in _translations(place):
+    for translation in translations(place):
         if own_membership(translation) is not None:
             share(place, own_membership(translation))
             return own_membership(place)
@@ -227,8 +228,25 @@ def _forget_cached_grants():
         request.other.pop("_missionplace_author", None)
 
 
+def member_roles(place):
+    """The roles the type of ``place`` (or of the place a room is in) offers its members."""
+    from missionplace.place import place_types
+
+    top = place
+    while top is not None and top.portal_type == "Room":
+        top = enclosing_place(aq_parent(aq_inner(top)))
+    place_type = place_types().get(getattr(top, "place_type", None))
+    return tuple(place_type["member_roles"]) if place_type else roles.PLACE_ROLES
+
+
 def set_member(place, principal, role):
     problem = validate(principal, role)
+    if not problem and role not in member_roles(place):
+        problem = _(
+            "error_role_not_in_place",
+            default="This kind of place has no role ${role}.",
+            mapping={"role": translate(roles.TITLES.get(role, role), context=getRequest())},
+        )
     if problem:
         raise MembershipError(problem)
     check_may_change(place, principal, role)
@@ -281,7 +299,7 @@ class PlaceRoles:
 
 def share_with_new_translation(place, event):
     """A translation made later joins the membership of the place it translates."""
-    for translation in _translations(place):
+    for translation in translations(place):
         found = own_membership(translation)
         if found is not None and translation is not place:
             share(place, found)

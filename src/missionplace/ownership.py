@@ -65,6 +65,19 @@ def record_owning_mission(obj, event):
             return
 
 
+def places_have_no_owner(obj, event):
+    """Whoever creates a place or room does not own what it will hold.
+
+    Local roles reach down: the creator's Owner role would make them the
+    "author" of everything in it.  Their part in the place comes from its
+    membership (moderators) alone.
+    """
+    user = api.user.get_current()
+    if user is not None and user.getId() in obj.users_with_local_role("Owner"):
+        obj.manage_delLocalRoles([user.getId()])
+        obj.reindexObjectSecurity()
+
+
 @indexer(IMissionOwned)
 def mission_indexer(obj):
     return getattr(aq_base(obj), "mission", None) or None

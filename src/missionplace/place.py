@@ -7,6 +7,7 @@ linked as translations and sharing one membership.
 """
 
 from missionplace import _
+from missionplace import forms
 from missionplace import membership
 from missionplace import policy
 from missionplace import roles
@@ -66,6 +67,10 @@ def check_place_type(place_type):
     for key in ("id", "title", "policy", "member_roles", "rooms", "pages", "forms"):
         if key not in place_type:
             raise PlaceTypeError(f"place type {place_type.get('id')!r} does not say its {key!r}")
+    found = policy.load(place_type["policy"])
+    # "public": false is a promise: nothing in such a place is ever shown to visitors.
+    if not place_type.get("public", False) and policy.is_public(found):
+        raise PlaceTypeError(f"place type {place_type['id']!r} is not public, but policy {found['name']!r} is")
     unknown = set(place_type["member_roles"]) - set(roles.PLACE_ROLES)
     if unknown:
         raise PlaceTypeError(f"place type {place_type['id']!r}: unknown roles {sorted(unknown)}")
@@ -142,5 +147,6 @@ def create_place(place_type_id, place_id=None, title=None):
     for page in place_type["pages"]:
         _create_everywhere(places, "Document", page)
     for form in place_type["forms"]:
-        _create_everywhere(places, "EasyForm", form)
+        # With the fields and actions of its model, published; a "site" form lives in the language roots.
+        forms.create_form(form, places, roots, _create_everywhere)
     return places["en"]

@@ -5,6 +5,8 @@ into a DCWorkflow definition (the XML Plone's own workflows are written in)
 and installs it.  Nothing else defines who may do what in a place.
 """
 
+from Acquisition import aq_base
+from DateTime import DateTime
 from pathlib import Path
 from plone import api
 from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
@@ -12,6 +14,7 @@ from Products.DCWorkflow.DCWorkflow import DCWorkflowDefinition
 from Products.DCWorkflow.exportimport import _initDCWorkflow
 from Products.DCWorkflow.exportimport import WorkflowDefinitionConfigurator
 from xml.sax.saxutils import quoteattr
+import functools
 import tomllib
 
 
@@ -47,11 +50,39 @@ VERBS = {
     "add forms": ["collective.easyform: Add Content"],
     "see members": ["MissionPlace: View place membership"],
     "manage members": ["MissionPlace: Manage place membership"],
-    "share": ["Change local roles"],
+    "share": ["Change local roles", "Sharing page: Delegate roles"],
     "add places": ["MissionPlace: Add Place"],
+    "add elections": ["MissionPlace: Add Organ", "MissionPlace: Add Election"],
+    "add candidatures": ["MissionPlace: Add Candidature"],
+    "record results": ["MissionPlace: Record results"],
+    # Working copies (plone.app.iterate): "revise" a published item through a
+    # copy; "check in" the approved copy over the published one.
+    # Checking out first records the published text as a version when it is
+    # not one yet (plone.app.iterate), so whoever revises may save that version.
+    "revise": ["iterate : Check out content", "CMFEditions: Apply version control", "CMFEditions: Save new version"],
+    "check in": ["iterate : Check in content"],
+    # Plone shows the review history (who did what, when, with which comment)
+    # to whoever has "Request review"; our workflows use it for nothing else.
+    "see history": ["Request review"],
 }
 # Words a state may leave out: nobody but the site administrators may then.
-OPTIONAL_VERBS = {"review", "add rooms", "add forms", "see members", "manage members", "share", "add places"}
+OPTIONAL_VERBS = {
+    "review",
+    "add rooms",
+    "add forms",
+    "see members",
+    "manage members",
+    "share",
+    "add places",
+    "add elections",
+    "add candidatures",
+    "record results",
+    "revise",
+    "check in",
+    "see history",
+}
+# What a policy file may say besides its states and actions.
+META = ("title", "description")
 
 
 class PolicyError(ValueError):
@@ -67,6 +98,10 @@ def load(name):
     with (POLICIES / f"{name}.toml").open("rb") as f:
         policy = tomllib.load(f)
     policy["name"] = name
+    # [everywhere] holds in every state that does not say otherwise.
+    for state in policy["states"].values():
+        for verb, names in policy.get("everywhere", {}).items():
+            state.setdefault(verb, names)
     check(policy)
     return policy
 
@@ -81,10 +116,10 @@ def check(policy):
     where = policy["name"]
     if policy["initial"] not in policy["states"]:
         raise PolicyError(f"{where}: the initial state {policy['initial']!r} is not a state")
-    verbs = {verb for state in policy["states"].values() for verb in state} - {"title", "description"}
+    verbs = {verb for state in policy["states"].values() for verb in state} - set(META)
     for state_id, state in policy["states"].items():
         for verb, names in state.items():
-            if verb in ("title", "description"):
+            if verb in META:
                 continue
             if verb not in VERBS:
                 raise PolicyError(f"{where}: state {state_id}: unknown word {verb!r}")
@@ -101,6 +136,30 @@ def check(policy):
         for name in action["by"]:
             if name not in known:
                 raise PolicyError(f"{where}: action {action_id}: unknown people {name!r}")
+        if action.get("comment", "optional") not in ("optional", "required"):
+            raise PolicyError(f"{where}: action {action_id}: comment is 'optional' or 'required'")
+
+
+@functools.cache
+def _workflows():
+    # The files ship with the code: read once per process.
+    return {policy["workflow"]: policy for policy in all_policies()}
+
+
+def by_workflow(workflow_id):
+    """The policy whose workflow is ``workflow_id``, or None."""
+    return _workflows().get(workflow_id)
+
+
+def comment_required(workflow_id, action_id):
+    policy = by_workflow(workflow_id)
+    action = (policy or {}).get("actions", {}).get(action_id, {})
+    return action.get("comment") == "required"
+
+
+def is_public(policy):
+    """Whether anything under ``policy`` can be seen by visitors who have not logged in."""
+    return any("anyone" in state.get("view", ()) for state in policy["states"].values())
 
 
 def roles_of(names):
@@ -112,7 +171,7 @@ def roles_of(names):
 
 
 def permissions_of(policy):
-    verbs = {verb for state in policy["states"].values() for verb in state} - {"title", "description"}
+    verbs = {verb for state in policy["states"].values() for verb in state} - set(META)
     return sorted({perm for verb in verbs for perm in VERBS[verb]})
 
 
@@ -154,7 +213,8 @@ def definition_xml(policy):
             f' new_state={q(action["to"])} trigger="USER" before_script="" after_script="">'
         )
         out.append(
-            f'<action url="%(content_url)s/content_status_modify?workflow_action={action_id}"'
+            # Our action page asks for the comment the policy may require.
+            f'<action url="%(content_url)s/@@review-transition?workflow_action={action_id}"'
             f' category="workflow" icon="">{action["title"]}</action>'
         )
         out.append("<guard>")
@@ -167,7 +227,8 @@ def definition_xml(policy):
 
 
 # The workflow variables every Plone workflow keeps: the history shows who did
-# what, when, with which comment.
+# what, when, with which comment, to whoever may "see history" (Request review)
+# or review, as in Plone's own workflows; readers of an item do not get it.
 VARIABLES = """
 <variable variable_id="action" for_catalog="False" for_status="True" update_always="True">
   <description>Previous transition</description>
@@ -187,7 +248,7 @@ VARIABLES = """
 <variable variable_id="review_history" for_catalog="False" for_status="False" update_always="False">
   <description>Provides access to workflow history</description>
   <default><expression>state_change/getHistory</expression></default>
-  <guard><guard-permission>View</guard-permission></guard>
+  <guard><guard-permission>Request review</guard-permission><guard-permission>Review portal content</guard-permission></guard>
 </variable>
 <variable variable_id="time" for_catalog="False" for_status="True" update_always="True">
   <description>When the previous transition was performed</description>
@@ -220,6 +281,10 @@ def install_all():
     return installed
 
 
+# Comments follow the item they comment on (their own one-state workflow).
+SITE_CHAIN_TYPES = ("Discussion Item",)
+
+
 def placeful_policy_id(name):
     return f"missionplace-{name}"
 
@@ -243,9 +308,63 @@ def install_placeful_policies():
         placeful.setDefaultChain((policy["workflow"],))
         # A type the placeful policy does not name falls back to the site's
         # chain, so every type is named: the policy's workflow, or the place one.
+        workflows = api.portal.get_tool("portal_workflow")
         for fti in api.portal.get_tool("portal_types").listTypeInfo():
-            chain = (places["workflow"],) if fti.getId() in ("Place", "Room") else (DEFAULT_CHAIN,)
+            if fti.getId() in ("Place", "Room"):
+                chain = (places["workflow"],)
+            elif fti.getId() in SITE_CHAIN_TYPES:
+                chain = tuple(workflows.getChainForPortalType(fti.getId()))
+            else:
+                chain = (DEFAULT_CHAIN,)
             placeful.setChain(fti.getId(), chain)
+
+
+def policy_of(place):
+    """The name of the publication policy in force in ``place`` (its own, or inherited)."""
+    from Acquisition import aq_chain
+    from Acquisition import aq_inner
+    from Products.CMFPlacefulWorkflow.PlacefulWorkflowTool import WorkflowPolicyConfig_id
+
+    prefix = placeful_policy_id("")
+    for item in aq_chain(aq_inner(place)):
+        config = getattr(aq_base(item), WorkflowPolicyConfig_id, None)
+        if config is not None and (config.getPolicyBelowId() or "").startswith(prefix):
+            return config.getPolicyBelowId()[len(prefix) :]
+    return None
+
+
+def change_policy(room, name):
+    """Make ``room`` use the publication policy ``name``; what it holds keeps its state where it can."""
+    old = policy_of(room)
+    new = load(name)
+    if old == name:
+        return
+    old_workflow = load(old)["workflow"] if old else None
+    apply_to_place(room, name)
+    tool = api.portal.get_tool("portal_workflow")
+    workflow = tool[new["workflow"]]
+    catalog = api.portal.get_tool("portal_catalog")
+    # Everything in the room, whoever may see it now.
+    for brain in catalog.unrestrictedSearchResults(path="/".join(room.getPhysicalPath())):
+        obj = brain._unrestrictedGetObject()
+        if obj is room or not old_workflow or tool.getChainFor(obj) != (new["workflow"],):
+            continue
+        status = tool.getStatusOf(old_workflow, obj) or {}
+        # The same state where the new policy has it; else back to its first state.
+        state = status.get("review_state") if status.get("review_state") in new["states"] else new["initial"]
+        tool.setStatusOf(
+            new["workflow"],
+            obj,
+            {
+                "review_state": state,
+                "action": None,
+                "actor": api.user.get_current().getId(),
+                "comments": "",
+                "time": DateTime(),
+            },
+        )
+        workflow.updateRoleMappingsFor(obj)
+        obj.reindexObject()
 
 
 def apply_to_place(place, name):
@@ -257,3 +376,40 @@ def apply_to_place(place, name):
     config = getattr(place, WorkflowPolicyConfig_id)
     config.setPolicyIn("")
     config.setPolicyBelow(placeful_policy_id(name))
+
+
+def messages():
+    """The policies' titles and descriptions, which Plone translates in its "plone" domain."""
+    found = []
+    for policy in all_policies():
+        texts = [policy["title"], policy["description"]]
+        for state in policy["states"].values():
+            texts += [state["title"], state.get("description", "")]
+        texts += [action["title"] for action in policy.get("actions", {}).values()]
+        found += [text for text in texts if text and text not in found]
+    return found
+
+
+def pot():
+    """policies.pot: the "plone"-domain catalog template of the policies' words (`make i18n`)."""
+
+    def quote(text):
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    out = [
+        'msgid ""',
+        'msgstr ""',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        '"Content-Transfer-Encoding: 8bit\\n"',
+        '"Language-Code: en\\n"',
+        '"Language-Name: English\\n"',
+        '"Domain: plone\\n"',
+        "",
+    ]
+    for text in sorted(messages()):
+        out += ["#. Default: " + f'"{quote(text)}"', f'msgid "{quote(text)}"', 'msgstr ""', ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    (Path(__file__).parent / "locales" / "plone.pot").write_text(pot())

@@ -16,10 +16,14 @@ PLACE_MANAGER = "PlaceManager"
 MISSION_EDITOR = "MissionEditor"
 FOCAL_POINT = "MissionFocalPoint"
 DELEGATE = "Delegate"
+# First Committee places: the Committee's bureau gives the final approval.
+BUREAU = "CommitteeBureau"
+# Working-group places: the group's officers (chair, vice-chairs) publish.
+OFFICER = "GroupOfficer"
 # Computed, never assigned: the editors of the mission that owns an item.
 MISSION_AUTHOR = "MissionAuthor"
 
-PLACE_ROLES = (MODERATOR, PLACE_MANAGER, MISSION_EDITOR, FOCAL_POINT, DELEGATE)
+PLACE_ROLES = (MODERATOR, PLACE_MANAGER, MISSION_EDITOR, FOCAL_POINT, DELEGATE, BUREAU, OFFICER)
 
 TITLES = {
     MODERATOR: _("role_secretariat_moderator", default="Secretariat moderator"),
@@ -27,6 +31,8 @@ TITLES = {
     MISSION_EDITOR: _("role_mission_editor", default="Mission editor"),
     FOCAL_POINT: _("role_mission_focal_point", default="Mission focal point"),
     DELEGATE: _("role_delegate", default="Delegate"),
+    BUREAU: _("role_committee_bureau", default="Committee bureau"),
+    OFFICER: _("role_group_officer", default="Working group officer"),
     MISSION_AUTHOR: _("role_mission_author", default="Editor of the owning mission"),
 }
 
@@ -47,3 +53,5 @@ PlaceManagerRole = _sharing_role(PLACE_MANAGER)
 MissionEditorRole = _sharing_role(MISSION_EDITOR)
 FocalPointRole = _sharing_role(FOCAL_POINT)
 DelegateRole = _sharing_role(DELEGATE)
+BureauRole = _sharing_role(BUREAU)
+OfficerRole = _sharing_role(OFFICER)

@@ -81,7 +81,7 @@ class MembersView(PlaceView):
         return roles.FOCAL_POINT in api.user.get_roles(obj=self.context)
 
     def roles(self):
-        return [{"id": r, "title": self.role_title(r)} for r in roles.PLACE_ROLES]
+        return [{"id": r, "title": self.role_title(r)} for r in membership.member_roles(self.context)]
 
     def mission_roles(self):
         return [{"id": r, "title": self.role_title(r)} for r in membership.MISSION_ROLES]

@@ -5,6 +5,8 @@
     missionplace-instance serve        both of the above, then serve over HTTP
     missionplace-instance to-relstorage copy the FileStorage data into the
                                        PostgreSQL database of MISSIONPLACE_RELSTORAGE_DSN
+    missionplace-instance import-candidatures FILE [--place en/candiweb]
+                                       import historical candidatures (CSV): all or none
 
 Settings come from the environment, so that `make run` needs no arguments:
 
@@ -15,6 +17,11 @@ Settings come from the environment, so that `make run` needs no arguments:
     MISSIONPLACE_ADMIN_PASSWORD    password of the Zope "admin" (default: admin)
     MISSIONPLACE_SITE_ID           id of the site (default: missionplace)
     MISSIONPLACE_DEMO              "0" creates the site without demo content
+    MISSIONPLACE_SMTP_HOST / _PORT the SMTP server mail is delivered to, set at
+                                   every start (unset: the mail control panel's,
+                                   at first localhost 25)
+    MISSIONPLACE_MAIL_QUEUE        the mail queue folder (default: var/mailqueue)
+    MISSIONPLACE_MAIL_FROM         the sender address of a site that has none
 """
 
 from pathlib import Path
@@ -123,6 +130,18 @@ class Instance:
             sys.exit("MissionPlace: copying into RelStorage failed (see the messages above)")
         print("MissionPlace: done; start the instance with MISSIONPLACE_RELSTORAGE_DSN set", flush=True)
 
+    def import_candidatures(self, path, place):
+        """Import a CSV file of candidatures: all rows or, on any error, none."""
+        from missionplace.scripts import import_candidatures
+
+        if not path:
+            sys.exit("MissionPlace: name the CSV file to import")
+        code = _in_child(
+            import_candidatures.main, [str(self.zope_conf), self.site_id, str(Path(path).resolve()), "--place", place]
+        )
+        if code:
+            sys.exit(code)
+
     def serve(self):
         host, port = self.listen.rsplit(":", 1)
         password = "the password in MISSIONPLACE_ADMIN_PASSWORD" if _env("ADMIN_PASSWORD", "") else "password admin"
@@ -134,7 +153,11 @@ class Instance:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="missionplace-instance", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["configure", "create-site", "serve", "to-relstorage"])
+    parser.add_argument(
+        "command", choices=["configure", "create-site", "serve", "to-relstorage", "import-candidatures"]
+    )
+    parser.add_argument("file", nargs="?", help="import-candidatures: the CSV file")
+    parser.add_argument("--place", default="en/candiweb", help="import-candidatures: the CandiWeb place")
     parser.add_argument("--instance", help="instance folder (default: $MISSIONPLACE_INSTANCE or ./instance)")
     args = parser.parse_args(argv)
     instance = Instance(args.instance)
@@ -146,6 +169,8 @@ def main(argv=None):
         instance.create_site(demo=demo)
     if args.command == "serve":
         instance.serve()
+    if args.command == "import-candidatures":
+        instance.import_candidatures(args.file, args.place)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,18 @@ def create_site(app, site_id, demo=True):
     print(f"MissionPlace: site created in {progress.elapsed().strip()}", flush=True)
 
 
+def configure_mail(site):
+    """The SMTP server and mail queue of MISSIONPLACE_SMTP_HOST/_PORT, at every start."""
+    from missionplace.mail import configure_mailhost
+    from zope.component.hooks import setSite
+
+    setSite(site)
+    try:
+        configure_mailhost(site)
+    finally:
+        setSite(None)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("zope_conf")
@@ -77,6 +89,8 @@ def main(argv=None):
     parser.add_argument("--no-demo", action="store_true")
     args = parser.parse_args(argv)
 
+    # This short-lived process only queues mail; the server delivers it.
+    os.environ["MAILHOST_QUEUE_ONLY"] = "1"
     # Every new site makes MimetypesRegistry warn "Redefining mime type": noise.
     logging.getLogger("Products.MimetypesRegistry").setLevel(logging.ERROR)
     print("MissionPlace: starting Zope to check the site…", flush=True)
@@ -96,6 +110,8 @@ def main(argv=None):
         else:
             create_site(app, args.site_id, demo=not args.no_demo)
             transaction.commit()
+        configure_mail(app[args.site_id])
+        transaction.commit()
     except BaseException:
         transaction.abort()
         raise

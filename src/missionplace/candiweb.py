@@ -1,0 +1,187 @@
+"""CandiWeb: what organs, elections and candidatures share.
+
+The three records are addable only in places whose place type lists them
+(the "types" key of placetypes.json: CandiWeb).  Their data fields are the
+same in every language (language independent), so a listing shows each record
+once, in the user's language when a translation exists.
+"""
+
+from Acquisition import aq_base
+from Acquisition import aq_inner
+from missionplace import _
+from missionplace.interfaces import IPlace
+from missionplace.place import place_types
+from plone import api
+from plone.app.multilingual.dx.interfaces import ILanguageIndependentField
+from plone.app.multilingual.dx.interfaces import MULTILINGUAL_KEY
+from plone.app.multilingual.interfaces import ITG
+from plone.app.multilingual.interfaces import ITranslationManager
+from plone.base.interfaces.constrains import ENABLED
+from plone.base.interfaces.constrains import IConstrainTypes
+from Products.CMFCore.PortalFolder import PortalFolderBase
+from zope.component import adapter
+from zope.interface import alsoProvides
+from zope.interface import implementer
+
+
+RECORD_TYPES = ("Organ", "Election", "Candidature")
+PLACE_TYPE = "candiweb"
+
+SECRETARIAT_ROLES = {"Manager", "Site Administrator", "SecretariatModerator"}
+
+CANDIDATURE_STATUSES = {
+    "announced": _("candidature_announced", default="Announced"),
+    "withdrawn": _("candidature_withdrawn", default="Withdrawn"),
+    "elected": _("candidature_elected", default="Elected"),
+    "not-elected": _("candidature_not_elected", default="Not elected"),
+}
+ELECTION_STATUSES = {
+    "upcoming": _("election_upcoming", default="Upcoming"),
+    "held": _("election_held", default="Held"),
+}
+CANDIDATE_KINDS = {
+    "state": _("candidate_kind_state", default="The Member State"),
+    "person": _("candidate_kind_person", default="A named person (judicial and expert bodies)"),
+}
+
+
+class RecordError(ValueError):
+    """A record that cannot be created or changed; the message says why."""
+
+
+def mark_language_independent(schema):
+    """Mark the fields the schema's ``languageindependent`` directive names, at once.
+
+    plone.app.multilingual does it when plone.supermodel finalizes schemas at
+    the end of the ZCML configuration, which misses schemas imported later
+    (test layers load add-ons after Plone): marked here, they are the same
+    in every translation wherever the schema is loaded.
+    """
+    for _form, name, _value in schema.queryTaggedValue(MULTILINGUAL_KEY) or ():
+        alsoProvides(schema[name], ILanguageIndependentField)
+
+
+def place_of(obj):
+    """The place (not a room) at or above ``obj``, else None."""
+    for item in aq_inner(obj).aq_chain:
+        if IPlace.providedBy(item) and getattr(aq_base(item), "place_type", None):
+            return item
+    return None
+
+
+def addable_types(obj):
+    """The record types a place type allows at ``obj`` (none outside places)."""
+    place = place_of(obj)
+    if place is None:
+        return ()
+    return tuple(place_types().get(place.place_type, {}).get("types", ()))
+
+
+@implementer(IConstrainTypes)
+@adapter(IPlace)
+class PlaceTypeConstraint:
+    """Places and rooms: the FTI's allowed types, less the records their place type does not list."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def getConstrainTypesMode(self):
+        return ENABLED
+
+    def allowedContentTypes(self, context=None):
+        allowed = addable_types(self.context)
+        found = PortalFolderBase.allowedContentTypes(self.context)
+        return [fti for fti in found if fti.getId() not in RECORD_TYPES or fti.getId() in allowed]
+
+    def getLocallyAllowedTypes(self, context=None):
+        return [fti.getId() for fti in self.allowedContentTypes()]
+
+    def getImmediatelyAddableTypes(self, context=None):
+        return self.getLocallyAllowedTypes()
+
+    def getDefaultAddableTypes(self, context=None):
+        return self.allowedContentTypes()
+
+
+def check_addable(obj, event):
+    """Last line behind the constraint: code that skips it still cannot add a record elsewhere."""
+    if obj.portal_type not in addable_types(obj):
+        raise RecordError(
+            _(
+                "error_record_outside_candiweb",
+                default="Organs, elections and candidatures can only be added in a CandiWeb place.",
+            )
+        )
+
+
+def is_secretariat(context, user=None):
+    """Whether the user acts for the Secretariat at ``context``: moderators and site administrators."""
+    user = user or api.user.get_current()
+    if user is None or api.user.is_anonymous():
+        return False
+    return bool(SECRETARIAT_ROLES & set(api.user.get_roles(user=user, obj=context)))
+
+
+def by_uid(uid):
+    """The object with this UID whatever the user may see (for computed values), else None."""
+    if not uid:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(UID=uid):
+        return brain._unrestrictedGetObject()
+    return None
+
+
+def _language():
+    try:
+        return api.portal.get_current_language()
+    except Exception:
+        return "en"
+
+
+def one_per_record(brains, language=None):
+    """Each record once: its translation in ``language``, else English, else any; catalog order kept."""
+    language = language or _language()
+    chosen, order = {}, []
+
+    def rank(brain):
+        return {language: 0, "en": 1}.get(brain.Language, 2)
+
+    for brain in brains:
+        key = getattr(brain, "TranslationGroup", None) or _translation_group(brain)
+        if key not in chosen:
+            order.append(key)
+            chosen[key] = brain
+        elif rank(brain) < rank(chosen[key]):
+            chosen[key] = brain
+    return [chosen[key] for key in order]
+
+
+def _translation_group(brain):
+    try:
+        return ITG(brain.getObject(), None) or brain.UID
+    except Exception:
+        return brain.UID
+
+
+def translation_uids(obj):
+    """The UIDs of ``obj`` and all its translations: language-independent references may hold any."""
+    try:
+        translations = ITranslationManager(obj).get_restricted_translations() or {}
+    except TypeError:
+        translations = {}
+    uids = {api.content.get_uuid(obj)}
+    uids.update(api.content.get_uuid(t) for t in translations.values())
+    return sorted(uids)
+
+
+def in_language(obj, language=None):
+    """The translation of ``obj`` in ``language`` the user may see, else ``obj``."""
+    language = language or _language()
+    if obj is None or getattr(aq_base(obj), "Language", None) is None:
+        return obj
+    try:
+        found = ITranslationManager(obj).get_restricted_translation(language)
+    except TypeError:
+        found = None
+    return found or obj

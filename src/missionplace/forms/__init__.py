@@ -1,0 +1,94 @@
+"""Forms of places: fields and actions shipped as XML models, applied as a place type creates them.
+
+A place type's "forms" entries (profiles/default/placetypes.json) may name a
+"model": the folder forms/<model>/ holds its ``fields.xml`` and
+``actions.xml`` (collective.easyform's own model format, so a form manager can
+still change them through the web afterwards).  A form marked "site": true is
+open to visitors: it lives once in each language root, outside the closed
+place, rather than in the place.
+"""
+
+from AccessControl.Permission import Permission
+from datetime import date
+from missionplace import logger
+from missionplace import notification
+from missionplace.roles import MODERATOR
+from pathlib import Path
+from plone import api
+from zope.interface import alsoProvides
+from zope.interface import Interface
+from zope.interface import provider
+from zope.schema.interfaces import IContextAwareDefaultFactory
+
+
+MODELS = Path(__file__).parent
+DOWNLOAD_SAVED = "collective.easyform: Download Saved Input"
+
+
+class IAnnounceCandidatureForm(Interface):
+    """Marker: the "Announce a candidature" form of a CandiWeb place."""
+
+
+class IAccountRequestForm(Interface):
+    """Marker: the "Request an account" form, open to visitors."""
+
+
+MARKERS = {"announce-candidature": IAnnounceCandidatureForm, "account-request": IAccountRequestForm}
+
+
+@provider(IContextAwareDefaultFactory)
+def today(context):
+    return date.today()
+
+
+def model(name, part):
+    return (MODELS / name / f"{part}.xml").read_text(encoding="utf-8")
+
+
+def apply_model(form, name):
+    """Give ``form`` the fields and actions of the model ``name``."""
+    form.fields_model = model(name, "fields")
+    form.actions_model = model(name, "actions")
+    if name in MARKERS:
+        alsoProvides(form, MARKERS[name])
+    form.reindexObject(idxs=["object_provides"])
+
+
+def _publish(form):
+    workflow = api.portal.get_tool("portal_workflow")
+    states = {
+        state
+        for chain in workflow.getChainFor(form)
+        for state in (workflow[chain].states.objectIds() if chain in workflow else ())
+    }
+    if "published" in states and api.content.get_state(form) != "published":
+        with notification.quiet():  # a new place's own forms: nobody to tell
+            api.content.transition(obj=form, to_state="published")
+
+
+def create_form(entry, places, roots, create):
+    """Create the form ``entry`` of a place type for a new place; ``create`` is place.py's."""
+    if not entry.get("site"):
+        forms = create(places, "EasyForm", entry)
+        for form in forms.values():
+            if entry.get("model"):
+                apply_model(form, entry["model"])
+            # Forms are there to be used: they follow the place's policy from "published".
+            _publish(form)
+        return forms
+    if entry["id"] in roots["en"].objectIds():
+        return {language: root[entry["id"]] for language, root in roots.items() if entry["id"] in root.objectIds()}
+    # The language roots are the site's, not the place creator's: the form is
+    # site furniture that every place of this type shares.
+    with api.env.adopt_roles(["Site Administrator"]):
+        forms = create(roots, "EasyForm", entry)
+        for form in forms.values():
+            if entry.get("model"):
+                apply_model(form, entry["model"])
+            _publish(form)
+            # The Secretariat follows the requests up: it reads what was saved.
+            # (Set directly: easyform declares this permission in ZCML only, which
+            # manage_permission does not know.)  A tuple: not acquired.
+            Permission(DOWNLOAD_SAVED, (), form).setRoles(("Manager", "Site Administrator", "Owner", MODERATOR))
+    logger.info("site form %s created in the language roots", entry["id"])
+    return forms

@@ -1,0 +1,96 @@
+"""The "Request an account" form: how people without an account ask for one.
+
+It lives in the language roots, open to visitors (a place is closed: nobody
+outside it can reach a form inside it).  Each request is stored by easyform's
+own "Save data" action, for the Secretariat to follow up (the form's "Saved
+data" tab), and mailed by the action "missionplace: mail account request" to
+the focal points of the Member State named and to the Secretariat moderators,
+each in their own language.
+"""
+
+from collective.easyform.actions import Action
+from collective.easyform.actions import ActionFactory
+from collective.easyform.interfaces import IAction
+from missionplace import _
+from missionplace import logger
+from missionplace import mission as missions
+from missionplace.setuphandlers import SECRETARIAT_MODERATORS
+from plone import api
+from plone.supermodel.exportimport import BaseHandler
+from zope.i18n import translate
+from zope.interface import implementer
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+SUBJECT = _("mail_account_request_subject", default="Account requested for ${mission}: ${fullname}")
+BODY = _(
+    "mail_account_request_body",
+    default="${fullname} <${email}> asks for an account as ${function} of ${mission}.\n\n"
+    "Their message:\n${message}\n\n"
+    "The focal points of the mission add their staff (Staff page of the mission); "
+    "the request is kept on the form's Saved data tab:\n${url}",
+)
+
+
+def recipients(mission):
+    """The mission's focal points and the Secretariat moderators."""
+    return [mission.focal_points, SECRETARIAT_MODERATORS]
+
+
+def notify(form, data):
+    mission = missions.get(data.get("mission"))
+    if mission is None:
+        return 0
+    function = missions.FUNCTIONS.get(data.get("function"))
+    mapping = {
+        "fullname": (data.get("fullname") or "").strip(),
+        "email": (data.get("email") or "").strip(),
+        # Names in English here; mail.send translates the message, not the State's name.
+        "mission": mission.name("en"),
+        "function": translate(function, target_language="en") if function else "-",
+        "message": (data.get("message") or "").strip() or "-",
+        "url": f"{form.absolute_url()}/saveddata",
+    }
+    try:
+        from missionplace import mail
+    except ImportError:  # pragma: no cover - missionplace.mail ships with the add-on
+        logger.warning("account request from %s not mailed: no missionplace.mail", mapping["email"])
+        return 0
+    return mail.send(recipients(mission), SUBJECT, BODY, mapping=mapping, reply_to=mapping["email"] or None)
+
+
+class IMailAccountRequest(IAction):
+    """Mails the request to the mission's focal points and the Secretariat."""
+
+
+@implementer(IMailAccountRequest)
+class MailAccountRequest(Action):
+    __doc__ = IMailAccountRequest.__doc__
+
+    def onSuccess(self, fields, request):
+        from collective.easyform.api import get_context
+
+        notify(get_context(self), fields)
+        return None
+
+
+MailAccountRequestAction = ActionFactory(
+    MailAccountRequest,
+    _("action_mail_account_request", default="MissionPlace: mail account request"),
+    "cmf.ManagePortal",
+)
+MailAccountRequestHandler = BaseHandler(MailAccountRequest)
+
+
+@provider(IVocabularyFactory)
+def functions_vocabulary(context=None):
+    """Delegate, mission editor, mission focal point: the functions a person has in their mission."""
+    return SimpleVocabulary(
+        [
+            SimpleTerm(key, key, translate(title, context=api.env.getRequest()))
+            for key, title in missions.FUNCTIONS.items()
+        ]
+    )

@@ -1,0 +1,11 @@
+from missionplace import queues
+from missionplace.services.review_queue.get import QueueService
+
+
+class OurWorkGet(QueueService):
+    name = "@our-work"
+
+    def listing(self, filters):
+        queues.check_filters(filters)
+        groups = queues.our_work(**filters)
+        return {"@id": self.url(), **groups, "items_total": sum(len(items) for items in groups.values())}

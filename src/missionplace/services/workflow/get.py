@@ -1,0 +1,43 @@
+"""@workflow with the titles of the item's own workflow.
+
+plone.restapi titles states by the workflow of the item's *type* site-wide;
+in a place, the type follows the place's publication policy (placeful
+workflow), so its states ("Awaiting the bureau") would show as bare ids.
+"""
+
+from plone.restapi.interfaces import IExpandableElement
+from plone.restapi.services import Service
+from plone.restapi.services.workflow.info import WorkflowInfo
+from Products.CMFCore.interfaces import IWorkflowAware
+from Products.CMFCore.utils import getToolByName
+from zope.component import adapter
+from zope.interface import implementer
+from zope.interface import Interface
+
+
+@implementer(IExpandableElement)
+@adapter(IWorkflowAware, Interface)
+class PlacefulWorkflowInfo(WorkflowInfo):
+    def __call__(self, expand=False):
+        result = super().__call__(expand)
+        info = result["workflow"]
+        if not expand or "state" not in info:
+            return result
+        workflows = getToolByName(self.context, "portal_workflow").getWorkflowsFor(self.context)
+
+        def title(state_id):
+            for workflow in workflows:
+                state = workflow.states.get(state_id)
+                if state is not None:
+                    return self.context.translate(state.title or state_id, domain="plone")
+            return state_id
+
+        info["state"]["title"] = title(info["state"]["id"])
+        for entry in info["history"]:
+            entry["title"] = title(entry.get("review_state"))
+        return result
+
+
+class PlacefulWorkflowInfoService(Service):
+    def reply(self):
+        return PlacefulWorkflowInfo(self.context, self.request)(expand=True)["workflow"]
