@@ -6,8 +6,11 @@ from missionplace.testing import MISSIONPLACE_FUNCTIONAL_TESTING
 from missionplace.testing import MISSIONPLACE_INTEGRATION_TESTING
 from missionplace.testing import MISSIONPLACE_SERVER_TESTING
 from pytest_plone import fixtures_factory
+from support import Site
 import os
+import pytest
 import tempfile
+import transaction
 
 
 # Compile the .po catalogs when the test layers load them, as zope.conf does.
@@ -35,3 +38,16 @@ from browser import chromium  # noqa: E402,F401
 from browser import page  # noqa: E402,F401
 from postgres import pg_dsn  # noqa: E402,F401
 from postgres import pg_server  # noqa: E402,F401
+
+
+@pytest.fixture
+def site(demo_server):
+    """The demo site over HTTP, as its users reach it (what the test set up is committed first)."""
+    transaction.commit()
+    return Site(demo_server)
+
+
+@pytest.fixture
+def portal(demo):
+    """The demo site, in-process."""
+    return demo["portal"]

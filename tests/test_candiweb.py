@@ -20,45 +20,20 @@ import io
 import openpyxl
 import pytest
 import re
-import requests
 import socket
+import support
 import time
 import transaction
 
 
-PASSWORD = "demo"  # noqa: S105 - the demo accounts' documented password
 SC = "en/candiweb/elections/security-council-2028-2029"
 HRC_NEXT = "en/candiweb/elections/human-rights-council-2028-2030"
 CANDIDATURES = "en/candiweb/candidatures"
 
 
-class Site:
-    def __init__(self, layer):
-        self.url = f"http://{layer['host']}:{layer['port']}/{layer['portal'].getId()}"
-        self.portal = layer["portal"]
-
-    def api(self, method, path, user=None, **kwargs):
-        auth = (user, PASSWORD) if user else None
-        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        return requests.request(method, f"{self.url}/++api++/{path}", auth=auth, headers=headers, timeout=60, **kwargs)
-
-    def page(self, path, user=None, method="GET", **kwargs):
-        auth = (user, PASSWORD) if user else None
-        return requests.request(method, f"{self.url}/{path}", auth=auth, timeout=60, allow_redirects=False, **kwargs)
-
+class Site(support.Site):
     def uid(self, path):
         return self.portal.unrestrictedTraverse(path).UID()
-
-
-@pytest.fixture
-def site(demo_server):
-    transaction.commit()
-    return Site(demo_server)
-
-
-@pytest.fixture
-def portal(demo):
-    return demo["portal"]
 
 
 class Tables(HTMLParser):
@@ -599,3 +574,9 @@ def test_exports_never_run_what_missions_type_as_a_formula():
     cell = load_workbook(BytesIO(data.getvalue())).active["A1"]
     assert cell.data_type == "s"
     assert cell.value == "'=1+1"
+
+
+@pytest.fixture
+def site(demo_server):
+    transaction.commit()
+    return Site(demo_server)

@@ -29,11 +29,6 @@ FORM = "candiweb/announce-a-candidature"
 SECURITY_COUNCIL = "security-council-2028-2029"
 
 
-@pytest.fixture
-def portal(demo):
-    return demo["portal"]
-
-
 # The forms as the demo profile creates them.
 
 

@@ -26,11 +26,6 @@ PASSWORD = "demo"  # noqa: S105 - the demo accounts' documented password
 HEADER = "mission,election,organ,year,candidate_name,regional_group,date_announced,status,description\n"
 
 
-@pytest.fixture
-def portal(demo):
-    return demo["portal"]
-
-
 def hrc(portal, language="en"):
     return portal[language]["candiweb"]["elections"]["human-rights-council-2027-2029"].Title()
 

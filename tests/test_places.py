@@ -6,21 +6,9 @@ logged in as the real demo accounts (password "demo").
 
 from missionplace import mission as missions
 from support import PASSWORD
-from support import Site
 import pytest
 import requests
 import transaction
-
-
-@pytest.fixture
-def site(demo_server):
-    transaction.commit()
-    return Site(demo_server)
-
-
-@pytest.fixture
-def portal(demo):
-    return demo["portal"]
 
 
 def test_every_member_state_and_observer_is_a_mission(portal):

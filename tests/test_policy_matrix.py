@@ -19,7 +19,6 @@ from missionplace import roles
 from missionplace.place import place_types
 from plone import api
 from support import PASSWORD
-from support import Site
 import pytest
 import re
 import transaction
@@ -276,12 +275,6 @@ class Matrix:
                 if not ok or self.state_of(obj) != target:
                     failures.append(f"{who}: {action_id} ({channel}) should lead to {target}: {response.status_code}")
         return failures
-
-
-@pytest.fixture
-def site(demo_server):
-    transaction.commit()
-    return Site(demo_server)
 
 
 @pytest.mark.parametrize(("place_type", "state"), CASES, ids=[f"{p}-{s}" for p, s in CASES])

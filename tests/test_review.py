@@ -5,17 +5,9 @@ from missionplace import membership
 from missionplace import policy
 from plone import api
 from support import PASSWORD
-from support import Site
 from zope.i18n import translate
-import pytest
 import re
 import transaction
-
-
-@pytest.fixture
-def site(demo_server):
-    transaction.commit()
-    return Site(demo_server)
 
 
 def submitted(site, place="en/candiweb", title="Statement on elections"):

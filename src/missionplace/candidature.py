@@ -137,7 +137,13 @@ def check_mission(context, code):
         return
     if not code:
         return
-    own = {m.code for m in missions.of_user(api.user.get_current(), missions.EDITOR)}
+    # Their own Member State, and only where it drafts (takes part as Mission editor).
+    shared = membership.effective_membership(membership.enclosing_place(context))
+    own = {
+        m.code
+        for m in missions.of_user(api.user.get_current(), missions.EDITOR)
+        if shared is not None and roles.MISSION_EDITOR in shared.grants.get(m.editors, ())
+    }
     if code not in own:
         raise Invalid(
             _(

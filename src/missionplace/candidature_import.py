@@ -19,6 +19,7 @@ from missionplace import _
 from missionplace import mission as missions
 from missionplace import notification
 from missionplace.candidature import candidature_title
+from missionplace.candiweb import by_uid
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from types import SimpleNamespace
@@ -91,7 +92,7 @@ class Importer:
         path = "/".join(self.place.getPhysicalPath())
         for brain in catalog.unrestrictedSearchResults(portal_type="Election", path=path):
             election = brain._unrestrictedGetObject()
-            organ = _by_uid(getattr(election, "organ", None))
+            organ = by_uid(getattr(election, "organ", None))
             found.append((election, election.Title(), organ.Title() if organ is not None else "", election.year))
         return found
 
@@ -232,7 +233,7 @@ class Importer:
         election = self._find_election(number, record, errors)
         candidate = _cell(record, "candidate_name")
         if election is not None and not candidate:
-            organ = _by_uid(getattr(election, "organ", None))
+            organ = by_uid(getattr(election, "organ", None))
             if organ is not None and getattr(organ, "candidate_kind", None) == "person":
                 errors.append(
                     _(
@@ -315,15 +316,6 @@ class Importer:
                 ]
             ) from error
         return created
-
-
-def _by_uid(uid):
-    if not uid:
-        return None
-    catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(UID=uid):
-        return brain._unrestrictedGetObject()
-    return None
 
 
 def import_candidatures(place, data, progress=None):

@@ -439,6 +439,9 @@ class ElectionView(Listing, CandidatureRows):
         room = place.get("candidatures") if place is not None else None
         if room is None or not api.user.has_permission("MissionPlace: Add Candidature", obj=room):
             return None
+        # A held election takes no more candidatures (the Secretariat records history by import).
+        if getattr(self.context, "status", None) == "held":
+            return None
         return f"{room.absolute_url()}/++add++Candidature?form.widgets.ICandidatureSchema.election={self.context.UID()}"
 
 
