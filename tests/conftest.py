@@ -45,9 +45,3 @@ def site(demo_server):
     """The demo site over HTTP, as its users reach it (what the test set up is committed first)."""
     transaction.commit()
     return Site(demo_server)
-
-
-@pytest.fixture
-def portal(demo):
-    """The demo site, in-process."""
-    return demo["portal"]

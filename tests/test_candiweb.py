@@ -297,6 +297,17 @@ def test_rest_shows_elections_sensibly(site):
     assert site.api("GET", f"{CANDIDATURES}/phl-security-council-2028-2029").status_code == 200
 
 
+def test_pages_link_only_the_records_the_user_may_see(site):
+    public = f"{CANDIDATURES}/phl-security-council-2028-2029"
+    assert "elections/security-council-2028-2029" in site.page(public).text
+    response = site.api("POST", f"{SC}/@workflow/retract", "moderator", json={"comment": "Dates to be confirmed"})
+    assert response.status_code == 200
+    page = site.page(public)
+    assert page.status_code == 200
+    assert "elections/security-council-2028-2029" not in page.text
+    assert "elections/security-council-2028-2029" in site.page(public, "moderator").text
+
+
 def test_moderator_creates_records_over_rest(site):
     organ = site.api(
         "POST", "en/candiweb/organs", "moderator",
@@ -580,3 +591,9 @@ def test_exports_never_run_what_missions_type_as_a_formula():
 def site(demo_server):
     transaction.commit()
     return Site(demo_server)
+
+
+@pytest.fixture
+def portal(demo):
+    # The demo site in-process (pytest-plone's own ``portal`` is the bare add-on's).
+    return demo["portal"]

@@ -497,3 +497,9 @@ def test_the_secretariat_reads_the_saved_requests(site):
         f"{site}/en/request-an-account/saveddata", auth=("editor-fra", PASSWORD), timeout=60, allow_redirects=False
     )
     assert response.status_code in (302, 401, 403)
+
+
+@pytest.fixture
+def portal(demo):
+    # The demo site in-process (pytest-plone's own ``portal`` is the bare add-on's).
+    return demo["portal"]

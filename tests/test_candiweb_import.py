@@ -307,3 +307,9 @@ def test_the_command_lines_report(demo_server):
         "  5 of 5 candidatures imported",
         "MissionPlace: 5 candidatures imported and published in plone/en/candiweb",
     ]
+
+
+@pytest.fixture
+def portal(demo):
+    # The demo site in-process (pytest-plone's own ``portal`` is the bare add-on's).
+    return demo["portal"]

@@ -273,3 +273,9 @@ def test_sharing_page_shows_the_place_roles_in_the_users_language(site):
     assert page.status_code == 200
     assert "Modérateur du Secrétariat" in page.text
     assert "Point focal de la mission" in page.text
+
+
+@pytest.fixture
+def portal(demo):
+    # The demo site in-process (pytest-plone's own ``portal`` is the bare add-on's).
+    return demo["portal"]

@@ -175,6 +175,16 @@ def translation_uids(obj):
     return sorted(uids)
 
 
+def visible(obj, language=None):
+    """For pages: ``obj`` in the user's language if they may see it, else None.
+
+    References hold UIDs; whatever they point to is shown only to whoever may
+    view it (an archived election's title stays hidden under a public record).
+    """
+    found = in_language(obj, language)
+    return found if found is not None and api.user.has_permission("View", obj=found) else None
+
+
 def in_language(obj, language=None):
     """The translation of ``obj`` in ``language`` the user may see, else ``obj``."""
     language = language or _language()

@@ -95,7 +95,10 @@ def of_group(group_id):
 
 
 def _group_ids(user):
-    return set(user.getGroups()) if user is not None else set()
+    # The anonymous visitor (Zope's special user, without an id) belongs to no group.
+    if user is None or user.getId() is None:
+        return set()
+    return set(user.getGroups())
 
 
 def of_user(user, function=DELEGATE):

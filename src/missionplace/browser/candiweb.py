@@ -21,12 +21,12 @@ from missionplace.candiweb import addable_types
 from missionplace.candiweb import by_uid
 from missionplace.candiweb import CANDIDATURE_STATUSES
 from missionplace.candiweb import ELECTION_STATUSES
-from missionplace.candiweb import in_language
 from missionplace.candiweb import is_secretariat
 from missionplace.candiweb import one_per_record
 from missionplace.candiweb import place_of
 from missionplace.candiweb import RecordError
 from missionplace.candiweb import translation_uids
+from missionplace.candiweb import visible
 from missionplace.ownership import IMissionOwnership
 from openpyxl import Workbook
 from plone import api
@@ -230,8 +230,8 @@ class CandidatureRows:
         rows = []
         for brain in one_per_record(brains, _language()):
             obj = brain.getObject()
-            election = in_language(by_uid(obj.election))
-            organ = in_language(by_uid(getattr(election, "organ", None)))
+            election = visible(by_uid(obj.election))
+            organ = visible(by_uid(getattr(election, "organ", None)))
             state = brain.review_state
             rows.append(
                 {
@@ -300,7 +300,7 @@ class ElectionsView(Listing):
             seats = election.seats or {}
             if group and not seats.get(group):
                 continue
-            organ = in_language(by_uid(election.organ))
+            organ = visible(by_uid(election.organ))
             candidatures = api.content.find(
                 portal_type="Candidature", election=translation_uids(election), review_state=list(COUNTED_STATES)
             )
@@ -388,7 +388,7 @@ class ElectionView(Listing, CandidatureRows):
         return self.context.getId()
 
     def organ(self):
-        return in_language(by_uid(self.context.organ))
+        return visible(by_uid(self.context.organ))
 
     def election_date(self):
         return format_date(self.context.election_date)
@@ -452,7 +452,7 @@ class CandidatureView(BrowserView):
         return translate(message, context=self.request)
 
     def election(self):
-        return in_language(by_uid(self.context.election))
+        return visible(by_uid(self.context.election))
 
     def state(self):
         mission = missions.get(self.context.mission)
