@@ -1,12 +1,14 @@
 """A real SMTP server for the tests (aiosmtpd) that keeps the messages it receives."""
 
 from aiosmtpd.controller import Controller
+from contextlib import contextmanager
 from email import message_from_bytes
 from email import policy
 import asyncio
 import pytest
 import socket
 import time
+import transaction
 
 
 def address(user_id):
@@ -59,3 +61,34 @@ class SMTPServer:
                 return self.inbox.messages
             time.sleep(0.2)
         pytest.fail(f"{count} message(s) expected within {timeout} s, {len(self.inbox.envelopes)} arrived")
+
+    def wait_for_subject(self, subject, timeout=30):
+        """The messages whose subject starts with ``subject``, once one arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.inbox.messages if str(m["Subject"]).startswith(subject)]
+            if found:
+                return found
+            time.sleep(0.2)
+        subjects = [str(m["Subject"]) for m in self.inbox.messages]
+        pytest.fail(f"no message {subject!r} within {timeout} s: {subjects}")
+
+
+@contextmanager
+def delivering_to(server, portal, queue, monkeypatch):
+    """The site's MailHost delivers to ``server`` through the queue folder ``queue``, as at instance start.
+
+    The suite only queues mail (conftest.py); inside, it is delivered.
+    """
+    from missionplace import mail
+
+    monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(queue))
+    monkeypatch.delenv("MAILHOST_QUEUE_ONLY", raising=False)
+    mailhost = mail.configure_mailhost(portal)
+    transaction.commit()
+    try:
+        yield
+    finally:
+        mail.stop_processor(mailhost)

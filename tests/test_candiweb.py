@@ -5,10 +5,10 @@ pages of a real server, and in the site itself for what the code promises.
 """
 
 from datetime import date
-from email import message_from_bytes
-from email import policy
 from html.parser import HTMLParser
 from io import BytesIO
+from mail_server import delivering_to
+from mail_server import SMTPServer
 from missionplace.browser.candiweb import seat_marker
 from missionplace.candiweb import RecordError
 from plone import api
@@ -20,9 +20,7 @@ import io
 import openpyxl
 import pytest
 import re
-import socket
 import support
-import time
 import transaction
 
 
@@ -352,47 +350,14 @@ def test_moderator_creates_records_over_rest(site):
     assert outside.status_code in (400, 401, 403)
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def inbox(site, tmp_path, monkeypatch):
     """A real SMTP server (aiosmtpd) that the site's MailHost delivers to."""
-    from aiosmtpd.controller import Controller
-    from missionplace import mail
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", str(port))
-    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "mailqueue"))
-    # The suite only queues mail (conftest.py); this test delivers it.
-    monkeypatch.delenv("MAILHOST_QUEUE_ONLY", raising=False)
-    mailhost = mail.configure_mailhost(site.portal)
-    transaction.commit()
-    yield received
-    mail.stop_processor(mailhost)
-    controller.stop()
-
-
-def wait_for(inbox, subject, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in inbox.messages if str(m["Subject"]).startswith(subject)]
-        if found:
-            return found
-        time.sleep(0.2)
-    pytest.fail(f"no message {subject!r} within {timeout} s: {[str(m['Subject']) for m in inbox.messages]}")
+    server = SMTPServer()
+    server.start()
+    with delivering_to(server, site.portal, tmp_path / "mailqueue", monkeypatch):
+        yield server
+    server.stop()
 
 
 def test_request_withdrawal(site, inbox):
@@ -411,7 +376,7 @@ def test_request_withdrawal(site, inbox):
     assert token(after["status"]) == "announced"
     # Once.
     assert site.api("POST", f"{path}/@request-withdrawal", "editor-fra").status_code == 403
-    (message,) = wait_for(inbox, "Withdrawal requested: France -- Human Rights Council 2028-2030")
+    (message,) = inbox.wait_for_subject("Withdrawal requested: France -- Human Rights Council 2028-2030")
     assert "moderator@missionplace.example" in str(message["To"])
     assert f"{site.url}/{path}" in message.get_body().get_content()
 

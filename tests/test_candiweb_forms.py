@@ -9,6 +9,7 @@ Form posts carry the CSRF token of the page, as a browser's do.
 from datetime import date
 from datetime import timedelta
 from lxml import html
+from mail_server import delivering_to
 from mail_server import SMTPServer
 from missionplace import _
 from missionplace import forms
@@ -384,19 +385,10 @@ def test_a_post_without_the_csrf_token_is_refused(site, demo_server):
 
 @pytest.fixture
 def smtp(demo_server, tmp_path, monkeypatch):
-    from missionplace import mail
-
     server = SMTPServer()
     server.start()
-    portal = demo_server["portal"]
-    monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "mailqueue"))
-    monkeypatch.delenv("MAILHOST_QUEUE_ONLY", raising=False)
-    mailhost = mail.configure_mailhost(portal)
-    transaction.commit()
-    yield server
-    mail.stop_processor(mailhost)
+    with delivering_to(server, demo_server["portal"], tmp_path / "mailqueue", monkeypatch):
+        yield server
     server.stop()
 
 

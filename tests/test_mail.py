@@ -6,6 +6,7 @@ server received them.  The outage and slow-server cases act over real HTTP.
 """
 
 from mail_server import address
+from mail_server import delivering_to
 from mail_server import SMTPServer
 from missionplace import _
 from missionplace import mail
@@ -39,14 +40,8 @@ def smtp():
 def portal(demo_server, smtp, tmp_path, monkeypatch):
     """The demo site, its MailHost configured from the environment as at instance start."""
     portal = demo_server["portal"]
-    monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", str(smtp.port))
-    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "mailqueue"))
-    monkeypatch.delenv("MAILHOST_QUEUE_ONLY", raising=False)
-    mailhost = mail.configure_mailhost(portal)
-    transaction.commit()
-    yield portal
-    mail.stop_processor(mailhost)
+    with delivering_to(smtp, portal, tmp_path / "mailqueue", monkeypatch):
+        yield portal
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from missionplace import roles
 from missionplace.candiweb import by_uid
 from missionplace.candiweb import is_secretariat
 from missionplace.candiweb import mark_language_independent
-from missionplace.candiweb import place_of
 from missionplace.candiweb import RecordError
 from missionplace.election import IElection
+from missionplace.membership import top_place
 from missionplace.organ import IOrgan
 from missionplace.ownership import record_owning_mission
 from missionplace.permissions import RECORD_RESULTS
@@ -207,7 +207,7 @@ def request_withdrawal(obj):
     obj.withdrawal_requested = True
     obj.reindexObject(idxs=["modified"])
     mission = missions.get(obj.mission)
-    _notify_moderators(place_of(obj), obj, mission)
+    _notify_moderators(top_place(obj), obj, mission)
 
 
 def _notify_moderators(place, obj, mission):

@@ -7,9 +7,9 @@ once, in the user's language when a translation exists.
 """
 
 from Acquisition import aq_base
-from Acquisition import aq_inner
 from missionplace import _
 from missionplace.interfaces import IPlace
+from missionplace.membership import top_place
 from missionplace.place import place_types
 from plone import api
 from plone.app.multilingual.dx.interfaces import ILanguageIndependentField
@@ -61,17 +61,9 @@ def mark_language_independent(schema):
         alsoProvides(schema[name], ILanguageIndependentField)
 
 
-def place_of(obj):
-    """The place (not a room) at or above ``obj``, else None."""
-    for item in aq_inner(obj).aq_chain:
-        if IPlace.providedBy(item) and getattr(aq_base(item), "place_type", None):
-            return item
-    return None
-
-
 def addable_types(obj):
     """The record types a place type allows at ``obj`` (none outside places)."""
-    place = place_of(obj)
+    place = top_place(obj)
     if place is None:
         return ()
     return tuple(place_types().get(place.place_type, {}).get("types", ()))

@@ -106,6 +106,14 @@ def enclosing_place(obj):
     return None
 
 
+def top_place(obj):
+    """The place (not a room) at or above ``obj``, else None: places are not nested, rooms divide them."""
+    for item in aq_inner(obj).aq_chain:
+        if IPlace.providedBy(item) and item.portal_type != "Room":
+            return item
+    return None
+
+
 def effective_membership(place):
     """The membership in force in ``place``: its own, or its parent's for a room."""
     while place is not None:
@@ -232,10 +240,7 @@ def member_roles(place):
     """The roles the type of ``place`` (or of the place a room is in) offers its members."""
     from missionplace.place import place_types
 
-    top = place
-    while top is not None and top.portal_type == "Room":
-        top = enclosing_place(aq_parent(aq_inner(top)))
-    place_type = place_types().get(getattr(top, "place_type", None))
+    place_type = place_types().get(getattr(top_place(place), "place_type", None))
     return tuple(place_type["member_roles"]) if place_type else roles.PLACE_ROLES
 
 

@@ -9,15 +9,14 @@ server; a message that cannot be composed is logged, never breaks the
 transition.
 """
 
-from Acquisition import aq_inner
 from contextlib import contextmanager
 from missionplace import _
 from missionplace import logger
 from missionplace import mail
 from missionplace import roles
-from missionplace.interfaces import IPlace
 from missionplace.membership import effective_membership
 from missionplace.membership import enclosing_place
+from missionplace.membership import top_place
 from missionplace.ownership import owning_mission
 from plone import api
 from zope.i18nmessageid import Message
@@ -82,15 +81,6 @@ BODY = _("mail_review_body", default="${what}\n\n${comment}${url}\n")
 COMMENT = _("mail_review_comment", default="Comment: ${comment}\n\n")
 
 
-def place_of(obj):
-    """The outermost place around ``obj`` (a room's place), or None."""
-    found = None
-    for item in aq_inner(obj).aq_chain:
-        if IPlace.providedBy(item):
-            found = item
-    return found
-
-
 def moderators(obj):
     """The principals who are Secretariat moderators in the place or room of ``obj``."""
     membership = effective_membership(enclosing_place(obj))
@@ -115,7 +105,7 @@ def compose(obj, action, comment=""):
     """(subject, body) of ``action`` on ``obj``, as messages to translate per recipient."""
     _who, subject, what = MESSAGES[action]
     actor = api.user.get_current()
-    place = place_of(obj)
+    place = top_place(obj)
     mapping = {
         "title": obj.Title() or obj.getId(),
         "place": place.Title() if place is not None else "",

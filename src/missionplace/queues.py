@@ -24,7 +24,6 @@ from missionplace.policy import ADMINS
 from plone import api
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
-from Products.CMFCore.utils import getToolByName
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 
@@ -47,19 +46,6 @@ class QueueError(ValueError):
 
 
 # Catalog metadata -------------------------------------------------------------
-
-
-def _history(obj):
-    """The workflow history of the workflow that governs ``obj`` now."""
-    histories = getattr(aq_base(obj), "workflow_history", None) or {}
-    if not histories:
-        return ()
-    # Through acquisition, not plone.api: indexing also runs where no site is set.
-    workflow = getToolByName(obj, "portal_workflow", None)
-    for workflow_id in workflow.getChainFor(obj) if workflow is not None else ():
-        if workflow_id in histories:
-            return histories[workflow_id]
-    return ()
 
 
 def _iso(value):
@@ -89,7 +75,7 @@ CATALOGUED = ("submitted", "action", "time")
 
 @indexer(IDexterityContent)
 def review_summary_indexer(obj):
-    history = _history(obj)
+    history = review.workflow_history(obj)
     if not history:
         raise AttributeError("review_summary")
     summary = summarize(history)
@@ -203,7 +189,11 @@ class _Lister:
 
     def item(self, brain, obj=None):
         # The full facts (who, which comment) from the item; the catalog has times only.
-        summary = summarize(_history(obj)) if obj is not None else {**summarize(()), **(brain.review_summary or {})}
+        summary = (
+            summarize(review.workflow_history(obj))
+            if obj is not None
+            else {**summarize(()), **(brain.review_summary or {})}
+        )
         mission = missions.get(brain.mission)
         place = self.place_of(brain.getPath())
         entry = {

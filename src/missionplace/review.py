@@ -5,9 +5,11 @@ The policies (policies/*.toml) say which actions need a comment ("reject",
 REST, scripts), and reads back the last review comment for the mission.
 """
 
+from Acquisition import aq_base
 from missionplace import _
 from missionplace import policy
 from plone import api
+from Products.CMFCore.utils import getToolByName
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -78,13 +80,22 @@ def take(obj, action_id, comment=""):
     api.portal.get_tool("portal_workflow").doActionFor(obj, action_id, comment=comment or "")
 
 
+def workflow_history(obj):
+    """The entries of the workflow that governs ``obj`` now, oldest first (as stored)."""
+    histories = getattr(aq_base(obj), "workflow_history", None) or {}
+    if not histories:
+        return ()
+    # Through acquisition, not plone.api: the catalog indexes it where no site is set.
+    tool = getToolByName(obj, "portal_workflow", None)
+    for workflow_id in tool.getChainFor(obj) if tool is not None else ():
+        if workflow_id in histories:
+            return histories[workflow_id]
+    return ()
+
+
 def history(obj):
     """The review history of ``obj``, newest first: [{action, actor, time, comments, review_state}]."""
-    workflow = _workflow_of(obj)
-    if workflow is None:
-        return []
-    entries = (getattr(obj, "workflow_history", {}) or {}).get(workflow.getId(), ())
-    return [dict(entry) for entry in reversed(entries)]
+    return [dict(entry) for entry in reversed(workflow_history(obj))]
 
 
 def last_review_comment(obj):

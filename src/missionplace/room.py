@@ -1,24 +1,14 @@
 """Rooms: the parts of a place; a room may follow another publication policy than its place."""
 
-from Acquisition import aq_inner
-from Acquisition import aq_parent
 from missionplace import _
 from missionplace import policy
-from missionplace.membership import enclosing_place
+from missionplace.membership import top_place
 from missionplace.membership import translations
 from missionplace.place import place_types
 
 
 class RoomPolicyError(ValueError):
     """A policy a room cannot take; the message says why."""
-
-
-def top_place(obj):
-    """The place (not a room) that holds ``obj``."""
-    place = enclosing_place(obj)
-    while place is not None and place.portal_type == "Room":
-        place = enclosing_place(aq_parent(aq_inner(place)))
-    return place
 
 
 def choosable_policies(room):

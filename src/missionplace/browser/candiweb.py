@@ -23,10 +23,10 @@ from missionplace.candiweb import CANDIDATURE_STATUSES
 from missionplace.candiweb import ELECTION_STATUSES
 from missionplace.candiweb import is_secretariat
 from missionplace.candiweb import one_per_record
-from missionplace.candiweb import place_of
 from missionplace.candiweb import RecordError
 from missionplace.candiweb import translation_uids
 from missionplace.candiweb import visible
+from missionplace.membership import top_place
 from missionplace.ownership import IMissionOwnership
 from openpyxl import Workbook
 from plone import api
@@ -96,11 +96,32 @@ def counts(election, candidatures):
     return result
 
 
+# The title of each column a listing may show or export, by the key of its rows.
+COLUMN_TITLES = {
+    "title": _("column_election", default="Election"),
+    "organ": _("column_organ", default="Organ"),
+    "session": _("column_session", default="Session"),
+    "year": _("column_year", default="Year"),
+    "election_date": _("column_election_date", default="Election date"),
+    "deadline": _("column_deadline", default="Nominations close"),
+    "term": _("column_term", default="Term"),
+    "seats": _("column_seats", default="Seats"),
+    "candidatures": _("column_candidatures", default="Candidatures"),
+    "status": _("column_status", default="Status"),
+    "election": _("column_election", default="Election"),
+    "candidate": _("column_candidate", default="Candidate"),
+    "group": _("column_regional_group", default="Regional group"),
+    "date_announced": _("column_date_announced", default="Announced"),
+    "review_state": _("column_review_state", default="Review"),
+    "state": _("column_member_state", default="Member State"),
+}
+
+
 class Listing(BrowserView):
     """Rows and columns, shown as a table or exported with ``?format=csv`` or ``?format=xlsx``."""
 
     filename = "listing"
-    # (key, title) of the exported and shown columns
+    # The keys of the shown and exported columns (titles in COLUMN_TITLES)
     columns = ()
 
     def __call__(self):
@@ -115,13 +136,13 @@ class Listing(BrowserView):
         return translate(message, context=self.request)
 
     def column_titles(self):
-        return [self.t(title) for key, title in self.columns]
+        return [self.t(COLUMN_TITLES[key]) for key in self.columns]
 
     def rows(self):
         raise NotImplementedError
 
     def export_values(self, row):
-        return [row.get(f"{key}_export", row.get(key, "")) for key, title in self.columns]
+        return [row.get(f"{key}_export", row.get(key, "")) for key in self.columns]
 
     def export_url(self, wanted):
         query = {k: v for k, v in self.request.form.items() if k != "format" and isinstance(v, str)}
@@ -206,7 +227,7 @@ def inert(value):
 
 def place_paths(context):
     """The paths of the place of ``context`` in every language: records are listed once, from any of them."""
-    place = place_of(context)
+    place = top_place(context)
     if place is None:
         return ["/".join(context.getPhysicalPath())]
     return ["/".join(p.getPhysicalPath()) for p in _translations(place)]
@@ -266,16 +287,16 @@ class ElectionsView(Listing):
 
     filename = "elections"
     columns = (
-        ("title", _("column_election", default="Election")),
-        ("organ", _("column_organ", default="Organ")),
-        ("session", _("column_session", default="Session")),
-        ("year", _("column_year", default="Year")),
-        ("election_date", _("column_election_date", default="Election date")),
-        ("deadline", _("column_deadline", default="Nominations close")),
-        ("term", _("column_term", default="Term")),
-        ("seats", _("column_seats", default="Seats")),
-        ("candidatures", _("column_candidatures", default="Candidatures")),
-        ("status", _("column_status", default="Status")),
+        "title",
+        "organ",
+        "session",
+        "year",
+        "election_date",
+        "deadline",
+        "term",
+        "seats",
+        "candidatures",
+        "status",
     )
 
     def status_options(self):
@@ -332,15 +353,15 @@ class MemberStateView(Listing, CandidatureRows):
     """@@member-state?mission=fra: all the candidatures of one Member State, past and present."""
 
     columns = (
-        ("election", _("column_election", default="Election")),
-        ("organ", _("column_organ", default="Organ")),
-        ("year", _("column_year", default="Year")),
-        ("election_date", _("column_election_date", default="Election date")),
-        ("candidate", _("column_candidate", default="Candidate")),
-        ("group", _("column_regional_group", default="Regional group")),
-        ("date_announced", _("column_date_announced", default="Announced")),
-        ("status", _("column_status", default="Status")),
-        ("review_state", _("column_review_state", default="Review")),
+        "election",
+        "organ",
+        "year",
+        "election_date",
+        "candidate",
+        "group",
+        "date_announced",
+        "status",
+        "review_state",
     )
 
     @property
@@ -374,14 +395,7 @@ class MemberStateView(Listing, CandidatureRows):
 class ElectionView(Listing, CandidatureRows):
     """An election's page: its candidatures by regional group, seats against candidates."""
 
-    columns = (
-        ("group", _("column_regional_group", default="Regional group")),
-        ("state", _("column_member_state", default="Member State")),
-        ("candidate", _("column_candidate", default="Candidate")),
-        ("date_announced", _("column_date_announced", default="Announced")),
-        ("status", _("column_status", default="Status")),
-        ("review_state", _("column_review_state", default="Review")),
-    )
+    columns = ("group", "state", "candidate", "date_announced", "status", "review_state")
 
     @property
     def filename(self):
@@ -435,7 +449,7 @@ class ElectionView(Listing, CandidatureRows):
 
     def add_url(self):
         """Where a mission editor or moderator announces a candidature, if they may."""
-        place = place_of(self.context)
+        place = top_place(self.context)
         room = place.get("candidatures") if place is not None else None
         if room is None or not api.user.has_permission("MissionPlace: Add Candidature", obj=room):
             return None
@@ -586,7 +600,7 @@ class CandiWebLinks(ViewletBase):
 
     def update(self):
         super().update()
-        place = place_of(self.context)
+        place = top_place(self.context)
         self.place_url = place.absolute_url() if place is not None else None
         self.available = place is not None and "Election" in addable_types(self.context)
 

@@ -24,9 +24,9 @@ from missionplace.candidature import candidature_title
 from missionplace.candiweb import by_uid
 from missionplace.candiweb import in_language
 from missionplace.candiweb import is_secretariat
-from missionplace.candiweb import place_of
 from missionplace.candiweb import translation_uids
 from missionplace.election import IElection
+from missionplace.membership import top_place
 from missionplace.permissions import ADD_CANDIDATURE
 from plone import api
 from plone.dexterity.utils import createContentInContainer
@@ -74,7 +74,7 @@ def announcing_missions(place, user=None):
 
 def may_announce(form):
     """Who may use the form: whoever may add candidatures in the place's room (moderators, mission editors)."""
-    place = place_of(form)
+    place = top_place(form)
     room = place.get(ROOM) if place is not None else None
     return room is not None and bool(api.user.has_permission(ADD_CANDIDATURE, obj=room))
 
@@ -83,7 +83,7 @@ def _in_place(election, place):
     """Whether ``election`` is one of ``place``'s (in any of its languages)."""
     if election is None or not IElection.providedBy(election) or place is None:
         return False
-    home = place_of(election)
+    home = top_place(election)
     return home is not None and api.content.get_uuid(home) in translation_uids(place)
 
 
@@ -146,7 +146,7 @@ def check(place, data, user=None):
 
 def announce(form, data):
     """Create and submit the candidature of ``data``; returns it."""
-    place = place_of(form)
+    place = top_place(form)
     mission, election, errors = check(place, data)
     if errors:
         raise AnnouncementRefused(errors)
@@ -244,7 +244,7 @@ class SeveralMissions(BrowserView):
     """Whether the form asks which mission: of editors of several missions, and of the Secretariat."""
 
     def __call__(self):
-        place = place_of(self.context)
+        place = top_place(self.context)
         return is_secretariat(place) or len(announcing_missions(place)) > 1
 
 
@@ -252,5 +252,5 @@ class SeveralMissions(BrowserView):
 def own_missions_vocabulary(context=None):
     """The missions the current user may announce for in the place of ``context``."""
     language = api.portal.get_current_language()
-    place = place_of(context) if getattr(context, "aq_chain", None) else None
+    place = top_place(context) if getattr(context, "aq_chain", None) else None
     return SimpleVocabulary([SimpleTerm(m.code, m.code, m.name(language)) for m in announcing_missions(place)])

@@ -5,11 +5,11 @@ in a place, the type follows the place's publication policy (placeful
 workflow), so its states ("Awaiting the bureau") would show as bare ids.
 """
 
+from missionplace import review
 from plone.restapi.interfaces import IExpandableElement
 from plone.restapi.services import Service
 from plone.restapi.services.workflow.info import WorkflowInfo
 from Products.CMFCore.interfaces import IWorkflowAware
-from Products.CMFCore.utils import getToolByName
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
@@ -23,14 +23,9 @@ class PlacefulWorkflowInfo(WorkflowInfo):
         info = result["workflow"]
         if not expand or "state" not in info:
             return result
-        workflows = getToolByName(self.context, "portal_workflow").getWorkflowsFor(self.context)
 
         def title(state_id):
-            for workflow in workflows:
-                state = workflow.states.get(state_id)
-                if state is not None:
-                    return self.context.translate(state.title or state_id, domain="plone")
-            return state_id
+            return self.context.translate(review.state_title(self.context, state_id), domain="plone")
 
         info["state"]["title"] = title(info["state"]["id"])
         for entry in info["history"]:
