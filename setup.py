@@ -57,6 +57,9 @@ setup(
         "plone.app.iterate",
         "plone.app.caching",
         "collective.easyform",
+        # Security: spam protection of public forms, login throttling.
+        "collective.honeypot",
+        "Products.LoginLockout",
         # CandiWeb's exports (XLSX) and its iCal feed of election dates.
         "openpyxl",
         "icalendar",
