@@ -11,7 +11,7 @@ PINS_DATE := 2026-09-11
 PINS_NEWER := collective.workspace=2026-11-01
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test lint format pins buildout i18n clean
+.PHONY: help install install-test run test security-soak lint format pins buildout i18n clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,15 @@ install-test: $(VENV)/.installed-test  ## Install MissionPlace with its test too
 run: install  ## Create the site with demo content if missing, serve it on http://localhost:8080/
 	$(BIN)/missionplace-instance serve
 
+# Two workers (pytest-xdist), a file each at a time: most tests wait on a
+# server in their own process, and this machine has two cores.
+TEST_WORKERS ?= 2
+
 test: install-test  ## Run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+security-soak: install-test  ## The adversarial suite with every payload on every target (slow)
+	MISSIONPLACE_ADVERSARIAL_FULL=1 $(BIN)/pytest tests/security/test_adversarial_*.py $(PYTEST_ARGS)
 
 lint: install-test  ## Check the code with ruff
 	$(BIN)/ruff check src tests

@@ -57,9 +57,8 @@ setup(
         "plone.app.iterate",
         "plone.app.caching",
         "collective.easyform",
-        # Security: spam protection of public forms, login throttling.
+        # Security: spam protection of public forms (login throttling is our own: security/logins.py).
         "collective.honeypot",
-        "Products.LoginLockout",
         # CandiWeb's exports (XLSX) and its iCal feed of election dates.
         "openpyxl",
         "icalendar",
@@ -70,6 +69,8 @@ setup(
         "test": [
             "pytest",
             "pytest-plone",
+            # Two workers: most tests wait on a server in their own process.
+            "pytest-xdist",
             "aiosmtpd",
             "plone.app.testing",
             "plone.restapi[test]",

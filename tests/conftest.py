@@ -18,7 +18,9 @@ os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 # Mail from tests waits in a queue of their own and is not delivered, unless a
 # test (tests/test_mail.py) runs an SMTP server and turns delivery on.
 os.environ.setdefault("MAILHOST_QUEUE_ONLY", "1")
-os.environ.setdefault("MISSIONPLACE_MAIL_QUEUE", os.path.join(tempfile.mkdtemp(prefix="missionplace-mail-"), "queue"))
+# One queue per test process: pytest-xdist's workers inherit the controller's
+# environment, and a test that counts queued mails must see only its own.
+os.environ["MISSIONPLACE_MAIL_QUEUE"] = os.path.join(tempfile.mkdtemp(prefix="missionplace-mail-"), "queue")
 
 pytest_plugins = ["pytest_plone"]
 

@@ -26,7 +26,12 @@ def code_msgids():
     for path in SRC.rglob("*.py"):
         found.update(re.findall(r'\b_\(\s*"([^"]+)"', path.read_text()))
     for path in SRC.rglob("*.pt"):
-        found.update(re.findall(r'i18n:translate="([^"]+)"', path.read_text()))
+        text = path.read_text()
+        # A template of another product kept in its own domain (e.g. CMFEditions') is translated there.
+        domain = re.search(r'i18n:domain="([^"]+)"', text)
+        if domain and domain.group(1) != "missionplace":
+            continue
+        found.update(re.findall(r'i18n:translate="([^"]+)"', text))
     return found
 
 

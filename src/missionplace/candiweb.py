@@ -149,6 +149,15 @@ def one_per_record(brains, language=None):
     return [chosen[key] for key in order]
 
 
+def by_election_date(brains):
+    """``brains`` (elections or candidatures) by election date, those without a date last.
+
+    Not the catalog's ``sort_on``: it leaves out whatever the index holds no
+    value for, and an election may have no date yet.
+    """
+    return sorted(brains, key=lambda brain: (not brain.election_date, brain.election_date or ""))
+
+
 def _translation_group(brain):
     try:
         return ITG(brain.getObject(), None) or brain.UID

@@ -193,32 +193,55 @@ def validate(principal, role):
     return None
 
 
-def check_may_change(place, principal, role=None):
-    """Moderators change anything; a focal point only people of their own mission.
+def place_roles_of(principal):
+    """The roles ``principal`` holds in person in the membership of any place or room."""
+    catalog = api.portal.get_tool("portal_catalog")
+    found, seen = set(), set()
+    # Unrestricted: whoever asks, the answer must cover the places they cannot see.
+    for brain in catalog.unrestrictedSearchResults(object_provides=IPlace.__identifier__):
+        membership = own_membership(brain._unrestrictedGetObject())
+        if membership is None or id(membership) in seen:
+            continue
+        seen.add(id(membership))
+        if principal in membership.members:
+            found.add(membership.members[principal])
+    return found
 
-    A focal point may add, change or remove individual members who are staff
-    of a mission they are focal point of, as Delegate or Mission editor.
+
+def check_may_change(place, principal, role=None):
+    """Moderators change anything; a focal point only their own mission's people.
+
+    A focal point may add, change or remove an individual member who is
+    ordinary staff of a mission they are focal point of (no other mission, no
+    office anywhere: mission.check_may_manage_person), as Delegate or Mission
+    editor, and only an entry that is now absent, Delegate or Mission editor:
+    never a mission, never someone the place gave another role.
     """
     if can_manage(place):
         return
     user = api.user.get_current()
-    if roles.FOCAL_POINT in api.user.get_roles(user=user, obj=place):
-        person = api.user.get(userid=principal)
-        own = missions.of_user(user, missions.FOCAL_POINT)
-        if (
-            person is not None
-            and missions.of_group(principal) is None
-            and any(m in own for m in missions.of_user(person))
-            and role in (None, roles.DELEGATE, roles.MISSION_EDITOR)
-        ):
-            return
-        raise Unauthorized(
-            _(
-                "error_focal_point_own_mission",
-                default="A focal point adds and removes only people of their own mission.",
-            )
+    refused = Unauthorized(
+        _(
+            "error_focal_point_own_mission",
+            default="A focal point adds and removes only people of their own mission, as Delegate or Mission editor.",
         )
-    raise Unauthorized(_("error_not_member_manager", default="You may not change the members of this place."))
+    )
+    if roles.FOCAL_POINT not in api.user.get_roles(user=user, obj=place):
+        raise Unauthorized(_("error_not_member_manager", default="You may not change the members of this place."))
+    if not isinstance(principal, str) or missions.of_group(principal) is not None:
+        raise refused
+    person = api.user.get(userid=principal)
+    if person is None or api.group.get(groupname=principal) is not None:
+        raise refused
+    membership = effective_membership(place)
+    current = membership.members.get(principal) if membership is not None else None
+    if role not in (None, *MISSION_ROLES) or current not in (None, *MISSION_ROLES):
+        raise refused
+    own = [m for m in missions.of_user(user, missions.FOCAL_POINT) if m.id in person.getGroups()]
+    if not own:
+        raise refused
+    # Raises, with the reason, for another mission's staff or the holder of an office.
+    missions.check_may_manage_person(own[0], person)
 
 
 def _writable(place):

@@ -7,14 +7,19 @@ membership.py), so adding or removing a person from a mission takes effect in
 every place at once.  The data ships in data/missions.csv.
 """
 
+from AccessControl import Unauthorized
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache
 from missionplace import _
 from missionplace import logger
+from missionplace import roles
 from pathlib import Path
 from plone import api
 import csv
+import re
+import secrets
+import unicodedata
 
 
 DATA = Path(__file__).parent / "data" / "missions.csv"
@@ -140,12 +145,58 @@ class StaffError(ValueError):
     """A staff change that cannot be made; the message says why."""
 
 
+# What an ordinary account holds site-wide; anything more is an office.
+ORDINARY_SITE_ROLES = {"Member", "Authenticated"}
+ADMIN_ROLES = {"Manager", "Site Administrator"}
+# Place roles that are offices, not a mission's staff: a focal point never manages their holders.
+OFFICE_ROLES = (roles.MODERATOR, roles.PLACE_MANAGER, roles.BUREAU, roles.OFFICER)
+USER_ID = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{1,48}[a-z0-9])$")
+MAX_FULLNAME = 100
+
+
+def _site_roles(user):
+    # getRolesInContext works for every kind of user, the Zope root's admin
+    # included (who has no member data, so plone.api's get_roles fails on them).
+    user = user if user is not None else api.user.get_current()
+    return set(user.getRolesInContext(api.portal.get()))
+
+
+def is_site_admin(user=None):
+    return bool(ADMIN_ROLES & _site_roles(user))
+
+
+def is_secretariat(user=None):
+    """Site administrators and the Secretariat's moderators (the group that holds the role on the site)."""
+    found = _site_roles(user)
+    return bool(ADMIN_ROLES & found) or roles.MODERATOR in found
+
+
+def holds_office(user):
+    """Whether ``user`` holds more than a mission's staff do: any site-wide role
+    (Manager, Site Administrator, Reviewer, the Secretariat's moderator role...)
+    or a Secretariat, manager, bureau or officer role in any place."""
+    from missionplace import membership
+
+    if _site_roles(user) - ORDINARY_SITE_ROLES:
+        return True
+    return bool(set(membership.place_roles_of(user.getId())) & set(OFFICE_ROLES))
+
+
 def may_manage_staff(mission, user=None):
     """Site administrators, and the mission's own focal points."""
-    user = user or api.user.get_current()
-    if api.user.has_permission("Manage portal", user=user) or "Site Administrator" in api.user.get_roles(user=user):
+    if is_site_admin(user):
         return True
-    return mission.focal_points in _group_ids(user)
+    return mission.focal_points in _group_ids(user if user is not None else api.user.get_current())
+
+
+def may_see_history(mission, user=None):
+    """Who manages the staff, and the Secretariat, who sees every staff change."""
+    return may_manage_staff(mission, user) or is_secretariat(user)
+
+
+def may_see_staff(mission, user=None):
+    user = user if user is not None else api.user.get_current()
+    return may_see_history(mission, user) or mission.id in _group_ids(user)
 
 
 def staff(mission):
@@ -166,41 +217,190 @@ def staff(mission):
     return sorted(found.values(), key=lambda e: e["fullname"].lower())
 
 
-def _check(mission):
-    from AccessControl import Unauthorized
+def _mission_name(mission):
+    return mission.name(api.portal.get_current_language())
 
+
+def _check(mission):
     if not may_manage_staff(mission):
         raise Unauthorized(
             _(
                 "error_not_focal_point",
                 default="Only the focal points of ${mission} change its staff.",
-                mapping={"mission": mission.name(api.portal.get_current_language())},
+                mapping={"mission": _mission_name(mission)},
+            )
+        )
+
+
+def _check_function(function):
+    if not isinstance(function, str) or function not in FUNCTIONS:
+        raise StaffError(
+            _("error_unknown_function", default="Unknown function: ${function}.", mapping={"function": str(function)})
+        )
+
+
+def _person(user_id):
+    person = api.user.get(userid=user_id) if isinstance(user_id, str) and user_id else None
+    if person is None or of_group(user_id) is not None or api.group.get(groupname=user_id) is not None:
+        raise StaffError(_("error_unknown_user", default="No such person: ${user}.", mapping={"user": str(user_id)}))
+    return person
+
+
+def check_may_manage_person(mission, person):
+    """A focal point manages only their own mission's ordinary staff.
+
+    Never a person who is staff of another mission, or who holds an office
+    (site-wide role, or a Secretariat, manager, bureau or officer role in a
+    place): only site administrators change those.
+    """
+    if is_site_admin():
+        return
+    mapping = {"user": person.getId(), "mission": _mission_name(mission)}
+    if mission.id not in _group_ids(person):
+        raise Unauthorized(
+            _(
+                "error_not_own_staff",
+                default="${user} is not staff of ${mission}: a focal point adds new people by creating their account.",
+                mapping=mapping,
+            )
+        )
+    if any(other != mission for other in of_user(person)):
+        raise Unauthorized(
+            _(
+                "error_staff_of_other_mission",
+                default="${user} is also staff of another mission: only a site administrator changes their functions.",
+                mapping=mapping,
+            )
+        )
+    if holds_office(person):
+        raise Unauthorized(
+            _(
+                "error_staff_holds_office",
+                default="${user} holds a Secretariat, manager, bureau or officer role: "
+                "only a site administrator changes their functions.",
+                mapping=mapping,
             )
         )
 
 
 def add_staff(mission, user_id, function):
-    """Make a person staff of ``mission`` with ``function`` (delegate, editor, focalpoint)."""
+    """Give a person ``function`` (delegate, editor, focalpoint) in ``mission``.
+
+    Site administrators may name any account; a focal point only their own
+    mission's staff (to give them another function): new people get a new
+    account (create_staff_account).
+    """
     _check(mission)
-    if function not in FUNCTIONS:
-        raise StaffError(
-            _("error_unknown_function", default="Unknown function: ${function}.", mapping={"function": function})
+    _check_function(function)
+    person = _person(user_id)
+    check_may_manage_person(mission, person)
+    api.group.add_user(groupname=mission.function_group(function), username=person.getId())
+    _log(mission, "added", person.getId(), function)
+
+
+def validate_new_account(user_id, fullname, email):
+    """The reason a new account is refused, or None."""
+    if not isinstance(user_id, str) or not USER_ID.match(user_id):
+        return _(
+            "error_bad_user_id",
+            default="A user name has 3 to 50 characters: lower-case letters, digits, dots, hyphens "
+            "and underscores, beginning and ending with a letter or digit.",
         )
-    if api.user.get(userid=user_id) is None:
-        raise StaffError(_("error_unknown_user", default="No such person: ${user}.", mapping={"user": user_id}))
-    api.group.add_user(groupname=mission.function_group(function), username=user_id)
-    _log(mission, "added", user_id, function)
+    if not api.portal.get_tool("portal_registration").isMemberIdAllowed(user_id) or _root_user_exists(user_id):
+        return _("error_user_id_taken", default="The user name ${user} is taken.", mapping={"user": user_id})
+    if (
+        not isinstance(fullname, str)
+        or not fullname.strip()
+        or len(fullname.strip()) > MAX_FULLNAME
+        or any(unicodedata.category(c).startswith("C") for c in fullname)
+    ):
+        return _("error_bad_fullname", default="Give the person's full name (at most 100 characters).")
+    if (
+        not isinstance(email, str)
+        or len(email) > 254
+        or not api.portal.get_tool("portal_registration").isValidEmail(email.strip())
+    ):
+        return _("error_bad_email", default="Give a valid e-mail address.")
+    return None
+
+
+def _root_user_exists(user_id):
+    # The Zope root's own users (the site owner) are not in the site's user folder.
+    from Acquisition import aq_parent
+
+    root = aq_parent(api.portal.get())
+    users = getattr(root, "acl_users", None)
+    return users is not None and users.getUserById(user_id) is not None
+
+
+NEW_ACCOUNT_SUBJECT = _("mail_new_staff_account_subject", default="Your MissionPlace account for ${mission}")
+NEW_ACCOUNT_BODY = _(
+    "mail_new_staff_account_body",
+    default="${actor} created a MissionPlace account for you, ${fullname}, as ${function} of ${mission}.\n\n"
+    "Your user name: ${user}\nChoose your password here (the link works once, until ${expires}):\n${url}",
+)
+
+
+def create_staff_account(mission, user_id, fullname, email, function=DELEGATE):
+    """A new account that is only ever ``mission``'s staff, created by its focal point.
+
+    The person gets an e-mail with a link to choose their password.
+    """
+    _check(mission)
+    _check_function(function)
+    problem = validate_new_account(user_id, fullname, email)
+    if problem:
+        raise StaffError(problem)
+    fullname, email = fullname.strip(), email.strip()
+    # A focal point may not manage users in general: creating this one
+    # account, with the Member role only, is all the elevation does.
+    with api.env.adopt_roles(["Manager"]):
+        api.user.create(
+            email=email,
+            username=user_id,
+            password=secrets.token_urlsafe(32),
+            roles=("Member",),
+            properties={"fullname": fullname},
+        )
+        api.group.add_user(groupname=mission.function_group(function), username=user_id)
+        reset = api.portal.get_tool("portal_password_reset").requestReset(user_id)
+    _log(mission, "created", user_id, function)
+    _mail_new_account(mission, user_id, fullname, function, reset)
+    return api.user.get(userid=user_id)
+
+
+def _mail_new_account(mission, user_id, fullname, function, reset):
+    from missionplace import mail
+    from zope.i18n import translate
+
+    actor = api.user.get_current()
+    mail.send(
+        [user_id],
+        NEW_ACCOUNT_SUBJECT,
+        NEW_ACCOUNT_BODY,
+        mapping={
+            "actor": actor.getProperty("fullname", None) or actor.getId(),
+            "fullname": fullname,
+            # The mission's name and the function in English: mail.send translates the message only.
+            "mission": mission.name("en"),
+            "function": translate(FUNCTIONS[function], target_language="en"),
+            "user": user_id,
+            "expires": reset["expires"].strftime("%Y-%m-%d %H:%M UTC"),
+            "url": f"{api.portal.get().absolute_url()}/passwordreset/{reset['randomstring']}?userid={user_id}",
+        },
+    )
 
 
 def remove_staff(mission, user_id):
     """The person leaves the mission: every function, at once, in every place."""
     _check(mission)
-    user = api.user.get(userid=user_id)
+    user = api.user.get(userid=user_id) if isinstance(user_id, str) and user_id else None
     functions = functions_of(user, mission) if user is not None else []
     if not functions:
         raise StaffError(
-            _("error_not_staff", default="${user} is not staff of this mission.", mapping={"user": user_id})
+            _("error_not_staff", default="${user} is not staff of this mission.", mapping={"user": str(user_id)})
         )
+    check_may_manage_person(mission, user)
     for function in FUNCTIONS:
         if user_id in [u.getId() for u in api.user.get_users(groupname=mission.function_group(function))]:
             api.group.remove_user(groupname=mission.function_group(function), username=user_id)
@@ -226,8 +426,9 @@ def _log(mission, action, user_id, function):
     )
 
 
-def staff_history(mission):
+def staff_history(mission=None):
+    """The staff changes of ``mission`` (of every mission when None), newest first."""
     from zope.annotation.interfaces import IAnnotations
 
     logs = IAnnotations(api.portal.get()).get("missionplace.staff_history", [])
-    return [entry for entry in reversed(logs) if entry["mission"] == mission.code]
+    return [dict(entry) for entry in reversed(logs) if mission is None or entry["mission"] == mission.code]

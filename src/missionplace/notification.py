@@ -25,6 +25,9 @@ import threading
 
 TO_MODERATORS = "moderators"
 TO_MISSION = "mission"
+# Sent back by the bureau: the item is in the Secretariat's queue again, and
+# the mission learns why its page is not published yet.
+TO_BOTH = "moderators and mission"
 
 # action id -> (who is told, subject, what happened)
 MESSAGES = {
@@ -39,6 +42,16 @@ MESSAGES = {
         _(
             "mail_approve_text",
             default="${actor} approved “${title}” in ${place}: the members of the place can now read it.",
+        ),
+    ),
+    # Two-step review: the Secretariat's approval sends the item to the bureau, nobody reads it yet.
+    "approve:pending_bureau": (
+        TO_MISSION,
+        _("mail_approve_to_bureau_subject", default="Approved by the Secretariat, awaiting the bureau: ${title}"),
+        _(
+            "mail_approve_to_bureau_text",
+            default="${actor} approved “${title}” in ${place} and sent it to the Committee bureau "
+            "for the final approval.",
         ),
     ),
     "bureau_approve": (
@@ -59,7 +72,7 @@ MESSAGES = {
         ),
     ),
     "send_back": (
-        TO_MISSION,
+        TO_BOTH,
         _("mail_send_back_subject", default="Sent back for review: ${title}"),
         _(
             "mail_send_back_text",
@@ -98,6 +111,8 @@ def owners(obj):
 
 def recipients(obj, action):
     who = MESSAGES[action][0]
+    if who == TO_BOTH:
+        return moderators(obj) + owners(obj)
     return moderators(obj) if who == TO_MODERATORS else owners(obj)
 
 
@@ -134,6 +149,8 @@ def quiet():
 def notify_transition(obj, event):
     """IAfterTransitionEvent subscriber: mail the people the action concerns."""
     action = event.transition.id if event.transition is not None else None
+    if event.new_state is not None and f"{action}:{event.new_state.getId()}" in MESSAGES:
+        action = f"{action}:{event.new_state.getId()}"
     if action not in MESSAGES or getattr(_quiet, "on", False):
         return
     try:

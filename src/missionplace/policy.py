@@ -171,6 +171,16 @@ def roles_of(names):
 
 
 def permissions_of(policy):
+    """The permissions the workflow manages: those of the words the policy uses, or every word's.
+
+    A policy that says ``complete = true`` (places and rooms) manages every
+    word's permissions, so what it does not list nobody has there: nothing
+    comes from the site root's defaults (which give Reviewer "review", Editor
+    "revise", ...).  The publication policies leave the place-level words
+    (share, add rooms, ...) to the place their item is in.
+    """
+    if policy.get("complete"):
+        return sorted({perm for perms in VERBS.values() for perm in perms})
     verbs = {verb for state in policy["states"].values() for verb in state} - set(META)
     return sorted({perm for verb in verbs for perm in VERBS[verb]})
 

@@ -5,6 +5,9 @@ from missionplace import mission
 from missionplace import policy
 from missionplace import roles
 from missionplace.languages import setup_languages
+from missionplace.security import localroles
+from missionplace.security import logins
+from missionplace.security import sessions
 from pathlib import Path
 from plone import api
 from plone.base.interfaces import INonInstallable
@@ -66,8 +69,20 @@ def post_install(context):
     mission.load_missions(portal)
     setup_policies()
     setup_secretariat(portal)
+    # Authorship roles stay on their item (borg's plugin let them reach down).
+    localroles.install(portal)
+    # Failed logins throttled and audited; sessions and REST tokens end at logout.
+    logins.install(portal)
+    sessions.setup_sessions(portal)
     logger.info("MissionPlace installed with its six languages")
 
 
 def uninstall(context):
-    """Nothing beyond profiles/uninstall yet: language folders hold user content."""
+    """Beyond profiles/uninstall: borg's local-role plugin and Plone's comment workflow come back.
+
+    Language folders hold user content: they stay.
+    """
+    portal = api.portal.get()
+    localroles.uninstall(portal)
+    logins.uninstall(portal)
+    api.portal.get_tool("portal_workflow").setChainForPortalTypes(("Discussion Item",), ("comment_one_state_workflow",))

@@ -6,6 +6,7 @@ only published (or public) candidatures that have not been withdrawn.
 """
 
 from copy import copy
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from icalendar import Calendar
@@ -18,6 +19,7 @@ from missionplace.candidature import may_record_results
 from missionplace.candidature import may_request_withdrawal
 from missionplace.candidature import request_withdrawal
 from missionplace.candiweb import addable_types
+from missionplace.candiweb import by_election_date
 from missionplace.candiweb import by_uid
 from missionplace.candiweb import CANDIDATURE_STATUSES
 from missionplace.candiweb import ELECTION_STATUSES
@@ -147,7 +149,9 @@ class Listing(BrowserView):
     def export_url(self, wanted):
         query = {k: v for k, v in self.request.form.items() if k != "format" and isinstance(v, str)}
         query["format"] = wanted
-        return f"{self.context.absolute_url()}/@@{self.__name__}?{urlencode(query)}"
+        # A visitor's query may hold what UTF-8 cannot encode (an unpaired surrogate):
+        # it is carried over as the bytes it came as, never a 500.
+        return f"{self.context.absolute_url()}/@@{self.__name__}?{urlencode(query, errors='surrogatepass')}"
 
     def _download(self, data, content_type, extension):
         response = self.request.response
@@ -247,7 +251,7 @@ class CandidatureRows:
     """Candidature rows, shared by the election and Member State pages."""
 
     def candidature_rows(self, query):
-        brains = api.content.find(portal_type="Candidature", sort_on="election_date", **query)
+        brains = api.content.find(portal_type="Candidature", **query)
         rows = []
         for brain in one_per_record(brains, _language()):
             obj = brain.getObject()
@@ -279,6 +283,8 @@ class CandidatureRows:
                     "counted": state in COUNTED_STATES and obj.status != "withdrawn",
                 }
             )
+        # By their election's date, those without a date last (the catalog's sort_on would drop them).
+        rows.sort(key=lambda row: (row["election_date_export"] is None, row["election_date_export"] or date.min))
         return rows
 
 
@@ -303,7 +309,7 @@ class ElectionsView(Listing):
         return [{"value": k, "title": self.t(v)} for k, v in ELECTION_STATUSES.items()]
 
     def query(self):
-        query = {"portal_type": "Election", "path": self.place_paths(), "sort_on": "election_date"}
+        query = {"portal_type": "Election", "path": self.place_paths()}
         organ, year, status = self.selected("organ"), self.selected("year"), self.selected("status", "upcoming")
         if organ:
             query["organ"] = self.organ_uids(organ)
@@ -316,7 +322,7 @@ class ElectionsView(Listing):
     def rows(self):
         group = self.selected("regional_group")
         rows = []
-        for brain in one_per_record(api.content.find(**self.query()), _language()):
+        for brain in one_per_record(by_election_date(api.content.find(**self.query())), _language()):
             election = brain.getObject()
             seats = election.seats or {}
             if group and not seats.get(group):
@@ -389,7 +395,10 @@ class MemberStateView(Listing, CandidatureRows):
             query["year"] = int(year)
         if status:
             query["record_status"] = status
-        return list(reversed(self.candidature_rows(query)))
+        rows = self.candidature_rows(query)
+        # Latest election first; those without a date yet after them all.
+        undated = [row for row in rows if row["election_date_export"] is None]
+        return [*reversed([row for row in rows if row["election_date_export"] is not None]), *undated]
 
 
 class ElectionView(Listing, CandidatureRows):
@@ -519,6 +528,9 @@ class RequestWithdrawal(BrowserView):
 class ElectionsFeed(BrowserView):
     """@@elections.ics: the election dates and nomination deadlines the user can see."""
 
+    # Public on a closed place too: visitors get its public elections (public_views.py).
+    lists_only_what_the_user_may_see = True
+
     def __call__(self):
         calendar = Calendar()
         calendar.add("prodid", "-//MissionPlace//CandiWeb//EN")
@@ -526,7 +538,7 @@ class ElectionsFeed(BrowserView):
         calendar.add("x-wr-calname", translate(_("feed_title", default="CandiWeb elections"), context=self.request))
         host = self.request.get("SERVER_NAME") or "missionplace"
         stamp = datetime.now().astimezone()
-        brains = api.content.find(portal_type="Election", path=place_paths(self.context), sort_on="election_date")
+        brains = by_election_date(api.content.find(portal_type="Election", path=place_paths(self.context)))
         for brain in one_per_record(brains, _language()):
             election = brain.getObject()
             for kind, day, summary in (

@@ -3,11 +3,13 @@
 Plone's Classic UI templates set ``lang`` on <html> but never ``dir``; without
 it an Arabic page reads left to right.  This transform runs after the theme
 (plone.app.theming's Diazo transform has order 8850) and sets ``dir`` from the
-page's own ``lang``, so every page, themed or not, gets it.
+page's own ``lang``, so every page, themed or not, gets it; never a
+download (an uploaded HTML file is served as uploaded).
 """
 
 from missionplace.interfaces import IMissionPlaceLayer
 from missionplace.languages import RIGHT_TO_LEFT
+from missionplace.security.downloads import is_download
 from plone.transformchain.interfaces import ITransform
 from repoze.xmliter.serializer import XMLSerializer
 from repoze.xmliter.utils import getHTMLSerializer
@@ -34,7 +36,7 @@ class TextDirection:
 
     def transformIterable(self, result, encoding):
         content_type = self.request.response.getHeader("Content-Type") or ""
-        if not content_type.startswith("text/html"):
+        if not content_type.startswith("text/html") or is_download(self.request):
             return None
         if not isinstance(result, XMLSerializer):
             try:

@@ -45,18 +45,38 @@ class PlaceView(BrowserView):
 class MembersView(PlaceView):
     """The Members tab: who takes part, in which role; changes and their history."""
 
+    error = None
+
     def __call__(self):
         if self.request.method == "POST":
-            self.handle()
-            return self.request.response.redirect(f"{self.context.absolute_url()}/@@members")
+            # Only those who may change something get as far as the form's handling.
+            if not (self.can_manage() or self.is_focal_point()):
+                raise Unauthorized(
+                    _("error_not_member_manager", default="You may not change the members of this place.")
+                )
+            CheckAuthenticator(self.request)
+            status = self.handle()
+            if status is None:
+                return self.request.response.redirect(f"{self.context.absolute_url()}/@@members")
+            # A refused change shows the page again, with the reason, and changes nothing.
+            self.request.response.setStatus(status)
         return self.index()
 
     def handle(self):
-        CheckAuthenticator(self.request)
+        """Make the change; None when made, else the HTTP status of the refusal (the reason in self.error)."""
         form = self.request.form
-        principal = (form.get("principal") or "").strip()
+        principal = form.get("principal") or ""
+        role = form.get("role")
+        if not isinstance(principal, str) or not isinstance(role, (str, type(None))):
+            self.error = _("error_bad_member_form", default="Choose one person and one role.")
+            return 400
+        principal = principal.strip()
         if form.get("mission"):
-            principal = missions.get(form["mission"]).id if missions.get(form["mission"]) else form["mission"]
+            found = missions.get(form["mission"]) if isinstance(form["mission"], str) else None
+            if found is None:
+                self.error = _("error_no_such_mission", default="No such mission.")
+                return 400
+            principal = found.id
         try:
             if form.get("action") == "remove":
                 membership.remove_member(self.context, principal)
@@ -64,15 +84,20 @@ class MembersView(PlaceView):
                     "msg_member_removed", default="${principal} no longer takes part.", mapping={"principal": principal}
                 )
             else:
-                membership.set_member(self.context, principal, form.get("role"))
+                membership.set_member(self.context, principal, role)
                 message = _(
                     "msg_member_saved",
                     default="${principal} takes part as ${role}.",
-                    mapping={"principal": principal, "role": self.role_title(form.get("role"))},
+                    mapping={"principal": principal, "role": self.role_title(role)},
                 )
-            api.portal.show_message(message, request=self.request)
-        except (membership.MembershipError, Unauthorized) as error:
-            api.portal.show_message(error.args[0], request=self.request, type="error")
+        except membership.MembershipError as error:
+            self.error = error.args[0]
+            return 400
+        except Unauthorized as error:
+            self.error = error.args[0]
+            return 403
+        api.portal.show_message(message, request=self.request)
+        return None
 
     def can_manage(self):
         return membership.can_manage(self.context)
@@ -80,8 +105,30 @@ class MembersView(PlaceView):
     def is_focal_point(self):
         return roles.FOCAL_POINT in api.user.get_roles(obj=self.context)
 
+    def may_change(self, principal):
+        """Whether the current user may change or remove this entry (the form's buttons follow it)."""
+        try:
+            membership.check_may_change(self.context, principal)
+        except Unauthorized:
+            return False
+        return True
+
     def roles(self):
-        return [{"id": r, "title": self.role_title(r)} for r in membership.member_roles(self.context)]
+        offered = membership.member_roles(self.context)
+        if not self.can_manage():
+            # A focal point gives their own staff only the roles of a mission's staff.
+            offered = [r for r in offered if r in membership.MISSION_ROLES]
+        return [{"id": r, "title": self.role_title(r)} for r in offered]
+
+    def own_staff(self):
+        """For a focal point: the people of their missions they may add ([(user id, full name)])."""
+        user = api.user.get_current()
+        found = {}
+        for mission in missions.of_user(user, missions.FOCAL_POINT):
+            for entry in missions.staff(mission):
+                if entry["user"] not in found and self.may_change(entry["user"]):
+                    found[entry["user"]] = entry["fullname"]
+        return sorted(found.items(), key=lambda item: item[1].lower())
 
     def mission_roles(self):
         return [{"id": r, "title": self.role_title(r)} for r in membership.MISSION_ROLES]

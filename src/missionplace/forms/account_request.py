@@ -6,14 +6,26 @@ own "Save data" action, for the Secretariat to follow up (the form's "Saved
 data" tab), and mailed by the action "missionplace: mail account request" to
 the focal points of the Member State named and to the Secretariat moderators,
 each in their own language.
+
+The form is open to everybody, so it is guarded against floods
+(security/spam.py): a honeypot field, a one-time token in every rendering of
+the form, and rate limits per client address, per e-mail address and for the
+site.  The guard is the first action of the form ("missionplace: guard
+against floods"): a refused post stops there, before anything is saved or
+mailed.
 """
 
 from collective.easyform.actions import Action
 from collective.easyform.actions import ActionFactory
+from collective.easyform.browser.view import EasyFormForm
+from collective.easyform.browser.view import EasyFormFormWrapper
+from collective.easyform.config import FORM_ERROR_MARKER
 from collective.easyform.interfaces import IAction
+from html import escape
 from missionplace import _
 from missionplace import logger
 from missionplace import mission as missions
+from missionplace.security import spam
 from missionplace.setuphandlers import SECRETARIAT_MODERATORS
 from plone import api
 from plone.supermodel.exportimport import BaseHandler
@@ -83,6 +95,55 @@ MailAccountRequestAction = ActionFactory(
     "cmf.ManagePortal",
 )
 MailAccountRequestHandler = BaseHandler(MailAccountRequest)
+
+
+# The purpose a token is signed for: a token of another form is no good here.
+TOKEN_PURPOSE = "missionplace.account-request"  # noqa: S105 - a name, not a secret
+
+
+class IGuardAccountRequest(IAction):
+    """Refuses replayed posts and floods (one-time token, rate limits); nothing after it runs then."""
+
+
+@implementer(IGuardAccountRequest)
+class GuardAccountRequest(Action):
+    __doc__ = IGuardAccountRequest.__doc__
+
+    def onSuccess(self, fields, request):
+        refused = spam.admit(request, TOKEN_PURPOSE, fields.get("email"))
+        if refused is not None:
+            return {FORM_ERROR_MARKER: refused}
+        return None
+
+
+GuardAccountRequestAction = ActionFactory(
+    GuardAccountRequest,
+    _("action_guard_account_request", default="MissionPlace: guard against floods"),
+    "cmf.ManagePortal",
+)
+GuardAccountRequestHandler = BaseHandler(GuardAccountRequest)
+
+
+class AccountRequestForm(EasyFormForm):
+    """Easyform's form, each rendering with a fresh one-time token."""
+
+    def render(self):
+        html = super().render()
+        if self.thanksPage or "</form>" not in html:
+            return html
+        field = f'<input type="hidden" name="{spam.TOKEN_FIELD}" value="{escape(spam.new_token(TOKEN_PURPOSE))}" />'
+        # The form's own closing tag: easyform's template renders a single form.
+        head, _sep, tail = html.rpartition("</form>")
+        return f"{head}{field}</form>{tail}"
+
+
+class AccountRequestView(EasyFormFormWrapper):
+    form = AccountRequestForm
+
+    def __call__(self):
+        # Each visitor needs a token of their own: no cache may share a rendering.
+        self.request.response.setHeader("Cache-Control", "no-store, private")
+        return super().__call__()
 
 
 @provider(IVocabularyFactory)

@@ -22,6 +22,9 @@ Settings come from the environment, so that `make run` needs no arguments:
                                    at first localhost 25)
     MISSIONPLACE_MAIL_QUEUE        the mail queue folder (default: var/mailqueue)
     MISSIONPLACE_MAIL_FROM         the sender address of a site that has none
+    MISSIONPLACE_SECURE_COOKIES    "1": cookies are always Secure (behind an HTTPS
+                                   proxy that sends no X-Forwarded-Proto); read by
+                                   the server at each request (security/headers.py)
 """
 
 from pathlib import Path

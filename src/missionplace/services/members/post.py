@@ -1,7 +1,9 @@
 from AccessControl import Unauthorized
+from missionplace import _
 from missionplace import membership
 from missionplace.services import MissionPlaceService
 from plone.restapi.deserializer import json_body
+from plone.restapi.exceptions import DeserializationError
 
 
 class MembersPost(MissionPlaceService):
@@ -9,7 +11,12 @@ class MembersPost(MissionPlaceService):
 
     def reply(self):
         self.writing()
-        data = json_body(self.request)
+        try:
+            data = json_body(self.request)
+        except DeserializationError:
+            data = None
+        if not isinstance(data, dict):
+            return self.error(400, "BadRequest", _("error_not_a_json_object", default="Send a JSON object."))
         try:
             membership.set_member(self.context, str(data.get("principal", "")), data.get("role"))
         except membership.MembershipError as error:

@@ -1,11 +1,20 @@
 from missionplace import _
+from missionplace.languages import OFFICIAL_LANGUAGES
 from missionplace.place import create_place
-from missionplace.place import PlaceTypeError
+from missionplace.place import place_types
+from missionplace.services import BadInput
+from missionplace.services import json_object
 from missionplace.services import MissionPlaceService
+from missionplace.services import text
 from plone.app.multilingual.interfaces import ITranslationManager
-from plone.restapi.deserializer import json_body
 from plone.restapi.interfaces import ISerializeToJson
 from zope.component import getMultiAdapter
+import re
+
+
+# A place's id is the last part of its address in every language.
+PLACE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+MAX_TITLE = 200
 
 
 class PlacesPost(MissionPlaceService):
@@ -13,18 +22,34 @@ class PlacesPost(MissionPlaceService):
 
     def reply(self):
         self.writing()
-        data = json_body(self.request)
-        try:
-            place = create_place(data.get("place_type"), data.get("id"), data.get("title"))
-        except PlaceTypeError:
-            message = _(
-                "error_unknown_place_type",
-                default="Unknown place type: ${id}.",
-                mapping={"id": str(data.get("place_type"))},
-            )
-            return self.error(400, "BadRequest", message)
+        data = json_object(self.request)
+        place_type, place_id, title = self.checked(data)
+        place = create_place(place_type, place_id, title)
         language = getattr(self.context, "Language", lambda: "")() or "en"
         place = ITranslationManager(place).get_translation(language) or place
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", place.absolute_url())
         return getMultiAdapter((place, self.request), ISerializeToJson)()
+
+    def checked(self, data):
+        """(place type, id, title) as sent, checked before anything is created; BadInput says what is wrong."""
+        place_type = text(data, "place_type", max_length=100)
+        if place_type not in place_types():
+            raise BadInput(
+                _("error_unknown_place_type", default="Unknown place type: ${id}.", mapping={"id": place_type})
+            )
+        place_id = text(data, "id", default=None)
+        if place_id is not None and not PLACE_ID.fullmatch(place_id):
+            raise BadInput(
+                _("error_place_id", default="A place's id has lowercase letters, digits, - and _ (at most 60).")
+            )
+        title = data.get("title")
+        if isinstance(title, dict):
+            if not set(title) <= set(OFFICIAL_LANGUAGES):
+                raise BadInput(
+                    _("error_title_languages", default="Give the title in the official languages: ar zh en fr ru es.")
+                )
+            title = {language: text(title, language, max_length=MAX_TITLE) for language in title}
+        else:
+            title = text(data, "title", default=None, max_length=MAX_TITLE)
+        return place_type, place_id, title

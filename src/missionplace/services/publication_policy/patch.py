@@ -1,13 +1,14 @@
 from missionplace import policy
 from missionplace import room
+from missionplace.services import json_object
 from missionplace.services import MissionPlaceService
-from plone.restapi.deserializer import json_body
+from missionplace.services import text
 
 
 class PolicyPatch(MissionPlaceService):
     def reply(self):
         self.writing()
-        name = json_body(self.request).get("policy", "")
+        name = text(json_object(self.request), "policy", max_length=100)
         try:
             room.set_room_policy(self.context, name)
         except room.RoomPolicyError as error:

@@ -1,0 +1,84 @@
+"""A field value of the wrong shape is a 400 naming the field, never a 500.
+
+plone.restapi's content deserializer turns a field deserializer's
+``ValueError`` and ``ValidationError`` into field errors (a 400), but not
+what the same deserializers raise on a value of the wrong JSON type: a number
+as a date (dateutil's ``TypeError``), a list as a file (``ComponentLookupError``
+for ``IStorage``), ``{"data": null}`` as rich text (``AttributeError``), nor a
+constraint's bare ``Invalid`` (plone.app.event's "URL not accepted" for
+``event_url``).  Each went up as a 500 with the exception's text.
+
+One adapter, more specific than restapi's by our browser layer, tries each
+sent field's deserializer first (on the same fields restapi writes) and
+reports those failures as field errors; the rest is restapi's own work.
+restapi then raises BadRequest, so the transaction aborts: nothing is created
+or half-changed.
+"""
+
+from missionplace import _
+from missionplace.interfaces import IMissionPlaceLayer
+from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
+from plone.dexterity.interfaces import IDexterityContent
+from plone.dexterity.utils import iterSchemata
+from plone.restapi.deserializer.dxcontent import DeserializeFromJson
+from plone.restapi.interfaces import IDeserializeFromJson
+from plone.restapi.interfaces import IFieldDeserializer
+from plone.supermodel.utils import mergedTaggedValueDict
+from z3c.form.interfaces import IDataManager
+from zope.component import adapter
+from zope.component import queryMultiAdapter
+from zope.interface import implementer
+from zope.interface import Invalid
+from zope.schema import getFields
+from zope.schema.interfaces import ValidationError
+
+
+# What field deserializers raise on a value of the wrong JSON type.
+WRONG_SHAPE = (TypeError, AttributeError, LookupError)
+
+
+@implementer(IDeserializeFromJson)
+@adapter(IDexterityContent, IMissionPlaceLayer)
+class CheckedDeserializeFromJson(DeserializeFromJson):
+    def get_schema_data(self, data, validate_all, create=False):
+        data, errors = self.check_shapes(data)
+        schema_data, more = super().get_schema_data(data, validate_all, create)
+        return schema_data, errors + more
+
+    def check_shapes(self, data):
+        """``data`` without the values no deserializer can take, and an error for each."""
+        data = dict(data)
+        errors = []
+        for schema in iterSchemata(self.context):
+            write_permissions = mergedTaggedValueDict(schema, WRITE_PERMISSIONS_KEY)
+            for name, field in getFields(schema).items():
+                if field.readonly or data.get(name) is None:
+                    continue  # restapi skips the first and sets the second to missing
+                dm = queryMultiAdapter((self.context, field), IDataManager)
+                if not dm.canWrite() or not self.check_permission(write_permissions.get(name)):
+                    continue  # restapi ignores what the user may not write
+                deserializer = queryMultiAdapter((field, self.context, self.request), IFieldDeserializer)
+                if deserializer is None:
+                    continue
+                try:
+                    deserializer(data[name])
+                except (ValueError, ValidationError):
+                    continue  # restapi reports these itself (a ValidationError is an Invalid too)
+                except Invalid:
+                    # plone.app.event's message ("URL not accepted") has no translation.
+                    message = _(
+                        "error_field_not_accepted",
+                        default="${field}: this value is not accepted.",
+                        mapping={"field": field.title or name},
+                    )
+                except WRONG_SHAPE:
+                    message = _(
+                        "error_field_wrong_shape",
+                        default="${field}: this value does not have the expected form.",
+                        mapping={"field": field.title or name},
+                    )
+                else:
+                    continue
+                errors.append({"field": name, "error": "ValidationError", "message": message})
+                del data[name]
+        return data, errors

@@ -1,0 +1,155 @@
+"""Authorship does not reach down: Owner and MissionAuthor count only on the item they were given for.
+
+borg.localrole's plugin asks every local-role provider of every container up
+to a place, so a role given on a folder reached everything inside it: the
+Owner of a folder (or the mission that owns it) read, edited and saw the
+history of another mission's draft added in it later.  The policies mean
+"author" and "owning mission" of the item itself.
+
+This plugin replaces borg's (``acl_users/borg_localroles``, same id, so the
+PAS registrations stay): walking up from the object checked, the authorship
+roles count until, and including, the nearest content item (Dexterity
+content that is not a comment); above it only the other roles do (a place's
+or room's membership roles, which are meant to reach everything in them).
+A comment, under its item through ``++conversation++``, so gets the roles of
+its item (and its own Owner, its commenter).
+
+It is on every permission check, so it adds only an interface test per step
+of the chain, and does not even compute the owning mission of containers.
+
+Comments follow their item in the catalog too: a comment is indexed as seen by
+exactly whoever sees its item (``comment_allowed_roles_and_users``), not also
+by its commenter through their Owner role on it; their workflow
+(``missionplace_comment``, profiles/default) acquires View and Access contents
+information from the item.
+"""
+
+from AccessControl import ClassSecurityInfo
+from AccessControl.class_init import InitializeClass
+from Acquisition import aq_base
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+from borg.localrole.workspace import clra_cache_key
+from borg.localrole.workspace import store_on_request
+from borg.localrole.workspace import WorkspaceLocalRoleManager
+from missionplace import roles
+from missionplace.ownership import MissionAuthorRoles
+from plone.app.discussion.interfaces import IComment
+from plone.dexterity.interfaces import IDexterityContent
+from plone.indexer import indexer
+from plone.memoize.volatile import cache
+from Products.CMFPlone.CatalogTool import allowedRolesAndUsers
+from Products.PlonePAS.interfaces.plugins import ILocalRolesPlugin
+from Products.PluggableAuthService.utils import classImplements
+
+
+PLUGIN_ID = "borg_localroles"
+AUTHORSHIP = frozenset({"Owner", roles.MISSION_AUTHOR})
+
+
+def carries_ownership(obj):
+    """Whether ``obj`` is an item of its own: authorship above it is another item's."""
+    return IDexterityContent.providedBy(obj) and not IComment.providedBy(obj)
+
+
+class MissionLocalRoleManager(WorkspaceLocalRoleManager):
+    """borg's local-role plugin, with authorship roles kept to the item they were given on."""
+
+    meta_type = "Workspace Roles Manager"
+    security = ClassSecurityInfo()
+
+    def _chain_with_authorship(self, obj):
+        """(object, whether its authorship roles count) for each step of the containment chain."""
+        counts = True
+        for item in self._parent_chain(obj):
+            yield item, counts
+            if counts and carries_ownership(item):
+                counts = False
+
+    def _adapters_for(self, obj, authorship):
+        for provider in self._getAdapters(obj):
+            # The owning mission of a container never counts: not even computed.
+            if authorship or not isinstance(provider, MissionAuthorRoles):
+                yield provider
+
+    @security.private
+    def getRolesInContext(self, user, object):
+        uf = self._get_userfolder(user)
+        if uf is not None:
+            user = aq_inner(user).__of__(uf)
+        principal_ids = self._get_principal_ids(user)
+        found = set()
+        for obj, authorship in self._chain_with_authorship(object):
+            if not user._check_context(obj):
+                continue
+            for provider in self._adapters_for(obj, authorship):
+                for pid in principal_ids:
+                    granted = set(provider.getRoles(pid))
+                    found.update(granted if authorship else granted - AUTHORSHIP)
+        return list(found)
+
+    @security.private
+    @cache(get_key=clra_cache_key, get_cache=store_on_request)
+    def checkLocalRolesAllowed(self, user, object, object_roles):
+        uf = self._get_userfolder(user)
+        if uf is not None:
+            user = aq_inner(user).__of__(uf)
+        wanted = set(object_roles)
+        principal_ids = self._get_principal_ids(user)
+        for obj, authorship in self._chain_with_authorship(object):
+            check = wanted if authorship else wanted - AUTHORSHIP
+            if not check:
+                continue
+            for provider in self._adapters_for(obj, authorship):
+                for pid in principal_ids:
+                    if check.intersection(provider.getRoles(pid)):
+                        return 1 if user._check_context(obj) else 0
+        return None
+
+    @security.private
+    def getAllLocalRolesInContext(self, object):
+        # What the catalog indexes (allowedRolesAndUsers): the same rule, so
+        # search and listings show exactly what the checks allow.
+        rolemap = {}
+        for obj, authorship in self._chain_with_authorship(object):
+            for provider in self._adapters_for(obj, authorship):
+                for principal, granted in provider.getAllRoles():
+                    granted = set(granted) if authorship else set(granted) - AUTHORSHIP
+                    if granted:
+                        rolemap.setdefault(principal, set()).update(granted)
+        return rolemap
+
+
+classImplements(MissionLocalRoleManager, ILocalRolesPlugin)
+InitializeClass(MissionLocalRoleManager)
+
+
+def install(portal):
+    """Put our plugin in place of borg's, keeping its id and PAS registrations."""
+    _replace(portal, MissionLocalRoleManager)
+
+
+def uninstall(portal):
+    """Give borg's own plugin back."""
+    _replace(portal, WorkspaceLocalRoleManager)
+
+
+def _replace(portal, klass):
+    uf = portal.acl_users
+    current = uf._getOb(PLUGIN_ID, None)
+    if current is not None and type(aq_base(current)) is klass:
+        return
+    title = getattr(aq_base(current), "title", "") if current is not None else ""
+    active = current is not None and PLUGIN_ID in uf.plugins.listPluginIds(ILocalRolesPlugin)
+    if current is not None:
+        uf.manage_delObjects([PLUGIN_ID])  # PAS also drops its registrations
+    uf._setObject(PLUGIN_ID, klass(PLUGIN_ID, title))
+    if active or current is None:
+        uf.plugins.activatePlugin(ILocalRolesPlugin, PLUGIN_ID)
+
+
+@indexer(IComment)
+def comment_allowed_roles_and_users(comment):
+    """Who may find a comment: exactly who may find its item (comment, conversation, item)."""
+    item = aq_parent(aq_parent(aq_inner(comment)))
+    return allowedRolesAndUsers(item)()

@@ -1,0 +1,95 @@
+"""A REST write whose body is not a JSON object is a 400, before anything reads it.
+
+plone.restapi's services read the body with ``json_body``, which raises
+``DeserializationError`` ("Malformed body", a 500) for JSON that is not an
+object (``"a string"``, ``12``, ``[]``, ``null``) or not JSON at all; and
+collective.honeypot's subscriber calls ``json_body`` on every JSON POST, at
+the site's before-traverse, so even services that never read a body (and
+``@login``) answered 500.  No plone.restapi service takes anything but an
+object (``@ordering`` and the ``@users`` batch are keys of one), so the body
+is checked when traversal reaches the site, before honeypot: subscribers of
+an event run from the least specific to the most specific, and this one is
+registered for any object, honeypot's for the site root.  (``IPubStart``
+comes earlier, but the body is not read yet then.)
+
+``@type`` names a content type wherever restapi reads it: a value that is
+not a text (``["Document"]``) failed deep inside the add service.
+"""
+
+from missionplace import _
+from plone.rest.interfaces import IAPIRequest
+from zExceptions import BadRequest
+from zope.component import adapter
+from zope.i18n import translate
+from zope.interface import Interface
+from zope.traversing.interfaces import IBeforeTraverseEvent
+import json
+
+
+CHECKED = "missionplace.json_body_checked"  # once a request, at the first site traversed
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class BadBody(BadRequest):
+    """400 for a body that is not a JSON object; rendered by ``BadBodyView``."""
+
+
+def is_json(request):
+    kind = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def is_rest(request):
+    # plone.rest marks Accept: application/json requests on IPubStart; ++api++
+    # (after the site in the path) is only marked later.
+    return IAPIRequest.providedBy(request) or "++api++" in request.get("PATH_INFO", "").split("/")
+
+
+def bad_body(request):
+    """The message for a body that must be, and is not, a JSON object; None when it is fine."""
+    method = request.get("REQUEST_METHOD", "GET").upper()
+    # Honeypot reads every JSON POST; REST services read the body of every write.
+    if method not in BODY_METHODS or not is_json(request) or not (method == "POST" or is_rest(request)):
+        return None
+    body = request.get("BODY") or b""
+    if not body.strip():
+        return None  # json_body reads an empty body as {}
+    try:
+        data = json.loads(body)
+    except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError)
+        data = None
+    if not isinstance(data, dict):
+        return _("error_not_a_json_object", default="Send a JSON object.")
+    if "@type" in data and not isinstance(data["@type"], str):
+        return _("error_type_not_text", default="@type must be the name of a content type (a text).")
+    return None
+
+
+@adapter(Interface, IBeforeTraverseEvent)
+def check_json_body(obj, event):
+    request = event.request
+    if request.environ.get(CHECKED):
+        return
+    request.environ[CHECKED] = True
+    message = bad_body(request)
+    if message is not None:
+        # No site set yet: the language is the browser's (Accept-Language).
+        raise BadBody(translate(message, context=request))
+
+
+class BadBodyView:
+    """plone.rest's JSON error, without the site and traversal it needs (not set up yet)."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self):
+        response = self.request.response
+        response.setStatus(400, lock=True)
+        response.setHeader("Content-Type", "application/json")
+        error = {"type": "BadRequest", "message": str(self.context)}
+        # plone.rest's shape (type, message) and MissionPlace services' (error).
+        body = json.dumps({**error, "error": error})
+        response.setBody(body, lock=True)
+        return body
