@@ -11,7 +11,7 @@ PINS_DATE := 2026-09-11
 PINS_NEWER := collective.workspace=2026-11-01
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test security-soak lint format pins buildout i18n clean
+.PHONY: help install install-test run upgrade test security-soak lint format pins buildout i18n policies upgrade-fixture clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ install-test: $(VENV)/.installed-test  ## Install MissionPlace with its test too
 
 run: install  ## Create the site with demo content if missing, serve it on http://localhost:8080/
 	$(BIN)/missionplace-instance serve
+
+upgrade: install  ## Run the site's pending upgrade steps (after pulling a new version)
+	$(BIN)/missionplace-instance upgrade
 
 # Two workers (pytest-xdist), a file each at a time: most tests wait on a
 # server in their own process, and this machine has two cores.
@@ -82,9 +85,20 @@ i18n: install-test  ## Rebuild the .pot and sync the six .po files
 	$(BIN)/i18ndude rebuild-pot --pot src/missionplace/locales/missionplace.pot --create missionplace src/missionplace
 	$(BIN)/i18ndude sync --pot src/missionplace/locales/missionplace.pot src/missionplace/locales/*/LC_MESSAGES/missionplace.po
 	@# The policies' states and actions: Plone shows them in its own "plone" domain.
-	$(BIN)/python -m missionplace.policy
+	$(BIN)/python -m missionplace.workflows.policy
 	for lang in ar zh en fr ru es; do touch src/missionplace/locales/$$lang/LC_MESSAGES/plone.po; done
 	$(BIN)/i18ndude sync --pot src/missionplace/locales/plone.pot src/missionplace/locales/*/LC_MESSAGES/plone.po
+
+# The workflows and placeful policies of profiles/default, written from
+# policies/*.toml; commit what it writes, with an upgrade step
+# (src/missionplace/upgrades). tests/workflows fails when they differ.
+policies: install  ## Write profiles/default's workflows and placeful policies from policies/*.toml
+	$(BIN)/python -m missionplace.workflows.generate
+
+# The site that the last release created, for tests/upgrades: made by that
+# release's own code, in a temporary git worktree with its own virtualenv.
+upgrade-fixture: install  ## Remake tests/upgrades/fixtures from the last release's commit
+	$(BIN)/python tests/upgrades/make_fixture.py --python $(PYTHON)
 
 clean:  ## Remove .venv and build output (keeps instance/var, the site's data)
 	rm -rf $(VENV) .buildout bin parts develop-eggs eggs .installed.cfg .buildout-versions.cfg build dist *.egg-info src/*.egg-info

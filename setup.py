@@ -39,13 +39,15 @@ setup(
             "**/*.css",
             # Form models (forms/<model>/fields.xml, actions.xml) and data files.
             "forms/*/*.xml",
-            "data/*.csv",
+            "**/data/*.csv",
             "locales/*.pot",
             "locales/*/LC_MESSAGES/*.po",
             "locales/*/LC_MESSAGES/*.mo",
             "profiles/**/*",
             "policies/**/*",
         ],
+        # The instance's own package (src/missionplace_instance): its ZCML.
+        "missionplace_instance": ["*.zcml"],
     },
     zip_safe=False,
     install_requires=[
@@ -62,6 +64,7 @@ setup(
         # CandiWeb's exports (XLSX) and its iCal feed of election dates.
         "openpyxl",
         "icalendar",
+        # For missionplace_instance (the instance command), not the add-on: RelStorage on PostgreSQL.
         "RelStorage",
         "psycopg2-binary",
     ],
@@ -86,7 +89,7 @@ setup(
     entry_points={
         "z3c.autoinclude.plugin": ["target = plone"],
         "console_scripts": [
-            "missionplace-instance = missionplace.scripts.instance:main",
+            "missionplace-instance = missionplace_instance.instance:main",
         ],
     },
 )

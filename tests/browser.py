@@ -51,10 +51,10 @@ def screenshot(page, name):
     return path
 
 
-def login(page, site, user, password="demo"):  # noqa: S107 - the demo accounts' documented password
+def login(page, site_url, user, password="demo"):  # noqa: S107 - the demo accounts' documented password
     """Log in through the login form, as ``user`` (the demo accounts' password by default)."""
     page.context.clear_cookies()
-    page.goto(f"{site}/en/login")
+    page.goto(f"{site_url}/en/login")
     page.fill("#__ac_name", user)
     page.fill("#__ac_password", password)
     page.click("#login-form button[type=submit], #login-form input[type=submit]")

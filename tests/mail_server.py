@@ -80,7 +80,7 @@ def delivering_to(server, portal, queue, monkeypatch):
 
     The suite only queues mail (conftest.py); inside, it is delivered.
     """
-    from missionplace import mail
+    from missionplace.mail import queue as mail
 
     monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", str(server.port))

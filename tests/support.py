@@ -85,11 +85,14 @@ def snapshot(portal, path):
 def _field_value(schema, name, obj):
     """A field's value as its schema reads it (through the behavior's adapter: the publication dates too)."""
     from Acquisition import aq_base
+    from z3c.relationfield.interfaces import IRelationValue
 
     try:
-        return repr(schema[name].get(schema(obj)))
+        value = schema[name].get(schema(obj))
     except (AttributeError, TypeError, LookupError):
-        return repr(getattr(aq_base(obj), name, None))
+        value = getattr(aq_base(obj), name, None)
+    # A relation by what it points to: its repr names only the Python object.
+    return repr(("relation", value.to_path) if IRelationValue.providedBy(value) else value)
 
 
 def assert_refused(portal, paths, attempt, statuses=REFUSAL_STATUSES):

@@ -1,7 +1,7 @@
 """Every user-facing string of MissionPlace is translated into the six languages."""
 
 from io import BytesIO
-from missionplace.languages import OFFICIAL_LANGUAGES
+from missionplace.common.languages import OFFICIAL_LANGUAGES
 from pathlib import Path
 from pythongettext.msgfmt import Msgfmt
 import gettext
@@ -64,14 +64,14 @@ def test_catalog_translates_everything(language):
 
 def test_policies_catalog_template_is_current():
     """`make i18n` was run after the last change of a policy's titles (Plone shows them in "plone")."""
-    from missionplace import policy
+    from missionplace.workflows import policy
 
     assert (LOCALES / "plone.pot").read_text() == policy.pot()
 
 
 @pytest.mark.parametrize("language", OFFICIAL_LANGUAGES)
 def test_policies_words_are_translated(language):
-    from missionplace import policy
+    from missionplace.workflows import policy
 
     po = LOCALES / language / "LC_MESSAGES" / "plone.po"
     catalog = gettext.GNUTranslations(BytesIO(Msgfmt(str(po), name="plone").get()))

@@ -9,3 +9,10 @@ PACKAGE_NAME = "missionplace"
 _ = MessageFactory(PACKAGE_NAME)
 
 logger = logging.getLogger(PACKAGE_NAME)
+
+
+# Existing sites' data holds some old dotted names (see _moved.py).
+from missionplace import _moved  # noqa: E402
+
+
+_moved.register()

@@ -15,7 +15,7 @@ class MissionPlaceLayer(PloneSandboxLayer):
     defaultBases = (PLONE_APP_CONTENTTYPES_FIXTURE,)
 
     def setUpZope(self, app, configurationContext):
-        from missionplace.languages import alias_chinese_catalogs
+        from missionplace.common.languages import alias_chinese_catalogs
 
         self.loadZCML(package=missionplace)
         self.loadZCML(name="overrides.zcml", package=missionplace)

@@ -94,8 +94,8 @@ def held_in_place(user, place_type, without=()):
 
 def add_people(place_types_and_paths):
     """The test personas, with their roles in the given places: {place_type: place path}."""
-    from missionplace import membership
-    from missionplace import mission as missions
+    from missionplace.missions import mission as missions
+    from missionplace.places import membership
 
     acl = api.portal.get_tool("acl_users")
     for user_id in TEST_USERS:

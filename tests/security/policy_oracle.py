@@ -1,6 +1,6 @@
 """What policies/*.toml say, read independently of the code that generates the workflows.
 
-The policy matrix must not take its expectations from missionplace.policy
+The policy matrix must not take its expectations from missionplace.workflows.policy
 (a generator that gave Delegates every permission would then agree with
 itself): this module reads the TOML files with tomllib, resolves
 ``[everywhere]`` and the people of people.toml, and answers "may someone

@@ -28,15 +28,6 @@ from adversarial import TRAVERSAL
 from adversarial import UIDS
 from support import is_refusal
 from support import snapshot
-import os
-import pytest
-
-
-# Out of `make test` until these open findings are fixed; `make security-soak` runs it.
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("MISSIONPLACE_ADVERSARIAL_FULL"),
-    reason="open findings, see CHANGES/closing note of issue 9: a malformed EasyForm created over REST gives a 500 (TypeError in collective.easyform)",
-)
 
 
 def short(body):

@@ -10,8 +10,8 @@ administrators' only: no policy grants "List folder contents").
 """
 
 from lxml import html
-from missionplace import membership
-from missionplace import roles
+from missionplace.places import membership
+from missionplace.places import roles
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD

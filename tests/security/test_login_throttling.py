@@ -25,12 +25,6 @@ import transaction
 LOCK_AFTER = 10
 
 
-@pytest.fixture
-def portal(site):
-    """The demo server's site (pytest-plone's ``portal`` is the integration layer's)."""
-    return site.portal
-
-
 MESSAGE = re.compile(r'<div class="[^"]*portalMessage[^"]*"[^>]*>(.*?)</div>', re.S)
 
 
@@ -91,7 +85,7 @@ def fail(site, login, times, how=form_login, start=0):
 
 def unlock_mails(portal, address):
     """The bodies of the queued unlock e-mails to ``address``, oldest first."""
-    from missionplace import mail
+    from missionplace.mail import queue as mail
 
     found = []
     for path in mail.pending(portal.MailHost):
@@ -112,12 +106,12 @@ def link_in(body):
 # -- The login form ---------------------------------------------------------------------------------
 
 
-def test_the_form_locks_an_account_and_says_nothing_more(site, portal):
+def test_the_form_locks_an_account_and_says_nothing_more(site, server_portal):
     wrong = form_login(site, "editor-fra", "wrong-first")
     assert failure_text(wrong)[0] == 200
     assert "Login failed" in " ".join(failure_text(wrong)[1])
     fail(site, "editor-fra", LOCK_AFTER - 1, start=1)
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
 
     started = time.monotonic()
     right = form_login(site, "editor-fra", PASSWORD)
@@ -128,7 +122,7 @@ def test_the_form_locks_an_account_and_says_nothing_more(site, portal):
 
     # An unknown account: counted and locked alike, and answered alike.
     fail(site, "nobody-at-all", LOCK_AFTER)
-    assert plugin(portal).is_locked(login="nobody-at-all")
+    assert plugin(server_portal).is_locked(login="nobody-at-all")
     assert failure_text(form_login(site, "nobody-at-all", PASSWORD)) == failure_text(wrong)
     started = time.monotonic()
     unknown = form_login(site, "never-seen", "whatever")
@@ -143,11 +137,11 @@ def test_the_form_locks_an_account_and_says_nothing_more(site, portal):
     # Other accounts from the same address still log in (20 failures are below its threshold).
     assert logged_in(form_login(site, "editor-bra", PASSWORD))
     # The owner is told, by e-mail with an unlock link.
-    assert unlock_mails(portal, "editor-fra@missionplace.example")
-    assert not plugin(portal).is_locked(login="editor-bra")
+    assert unlock_mails(server_portal, "editor-fra@missionplace.example")
+    assert not plugin(server_portal).is_locked(login="editor-bra")
 
 
-def test_a_successful_login_starts_the_accounts_count_again(site, portal):
+def test_a_successful_login_starts_the_accounts_count_again(site, server_portal):
     fail(site, "editor-fra", LOCK_AFTER - 1)
     assert logged_in(form_login(site, "editor-fra", PASSWORD))
     fail(site, "editor-fra", LOCK_AFTER - 1, start=100)
@@ -157,13 +151,13 @@ def test_a_successful_login_starts_the_accounts_count_again(site, portal):
 # -- REST and Basic auth ----------------------------------------------------------------------------
 
 
-def test_rest_login_and_basic_auth_are_counted_and_locked_alike(site, portal):
+def test_rest_login_and_basic_auth_are_counted_and_locked_alike(site, server_portal):
     wrong_rest = rest_login(site, "editor-fra", "wrong")
     assert wrong_rest.status_code == 401
     fail(site, "editor-fra", 4, how=rest_login, start=1)
     fail(site, "editor-fra", 5, how=basic)
-    assert plugin(portal).is_locked(login="editor-fra")
-    vias = {event["via"] for event in plugin(portal).events.values() if event["kind"] == logins.FAILURE}
+    assert plugin(server_portal).is_locked(login="editor-fra")
+    vias = {event["via"] for event in plugin(server_portal).events.values() if event["kind"] == logins.FAILURE}
     assert vias == {"rest", "basic"}
 
     right_rest = rest_login(site, "editor-fra", PASSWORD)
@@ -173,7 +167,7 @@ def test_rest_login_and_basic_auth_are_counted_and_locked_alike(site, portal):
     assert basic(site, "editor-fra", PASSWORD).status_code == 401
     assert basic(site, "editor-fra", "still-wrong").status_code == 401
     assert_refused(
-        portal,
+        server_portal,
         "en/informatics",
         lambda: requests.patch(
             f"{site.url}/++api++/en/informatics",
@@ -189,55 +183,55 @@ def test_rest_login_and_basic_auth_are_counted_and_locked_alike(site, portal):
     unknown = rest_login(site, "never-seen", PASSWORD)
     assert time.monotonic() - started >= logins.DEFAULTS["failure_delay_ms"] / 1000
     assert (unknown.status_code, unknown.json()) == (401, wrong_rest.json())
-    assert plugin(portal).accounts["never-seen"]["count"] == 1
+    assert plugin(server_portal).accounts["never-seen"]["count"] == 1
     # Others are not affected.
     assert basic(site, "focal-fra", PASSWORD).status_code == 200
 
 
-def test_the_zope_administrator_is_not_counted(site, portal):
+def test_the_zope_administrator_is_not_counted(site, server_portal):
     """The instance's admin lives in the Zope root's user folder: the site's failing to know it is no failure."""
-    set_record(portal, "max_failures_per_address", 3)
+    set_record(server_portal, "max_failures_per_address", 3)
     for _attempt in range(5):
         response = requests.get(
             f"{site.url}/@@overview-controlpanel", auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD), timeout=60
         )
         assert response.status_code == 200
-    assert not plugin(portal).is_locked(address="127.0.0.1")
-    assert list(plugin(portal).events.values()) == []
+    assert not plugin(server_portal).is_locked(address="127.0.0.1")
+    assert list(plugin(server_portal).events.values()) == []
 
 
 # -- Per address ------------------------------------------------------------------------------------
 
 
-def test_an_address_is_locked_after_failures_across_accounts(site, portal):
-    set_record(portal, "max_failures_per_address", 12)
+def test_an_address_is_locked_after_failures_across_accounts(site, server_portal):
+    set_record(server_portal, "max_failures_per_address", 12)
     for login in ("editor-fra", "editor-bra", "focal-fra", "no-such-person"):
         fail(site, login, 3)
-    assert plugin(portal).is_locked(address="127.0.0.1")
+    assert plugin(server_portal).is_locked(address="127.0.0.1")
     # Every account, right passwords included, every way in.
     assert not logged_in(form_login(site, "delegate-ken", PASSWORD))
     assert rest_login(site, "delegate-ken", PASSWORD).status_code == 401
     assert basic(site, "moderator", PASSWORD).status_code == 401
     # No account reached its own threshold.
-    assert not plugin(portal).is_locked(login="editor-fra")
+    assert not plugin(server_portal).is_locked(login="editor-fra")
 
 
-def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(site, portal):
-    set_record(portal, "max_failures_per_address", 12)
+def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(site, server_portal):
+    set_record(server_portal, "max_failures_per_address", 12)
     # A client inventing a new address for each attempt is still counted at its real one.
     for attempt in range(12):
         form_login(site, f"user-{attempt}", "wrong", headers={"X-Forwarded-For": f"198.51.100.{attempt}"})
-    assert plugin(portal).is_locked(address="127.0.0.1")
+    assert plugin(server_portal).is_locked(address="127.0.0.1")
     assert not logged_in(form_login(site, "delegate-ken", PASSWORD, headers={"X-Forwarded-For": "198.51.100.99"}))
 
     # Behind a trusted proxy (here: the test's own address), the forwarded client is the address.
-    set_record(portal, "trusted_proxies", ["127.0.0.1"])
+    set_record(server_portal, "trusted_proxies", ["127.0.0.1"])
     proxied = {"X-Forwarded-For": "invented, 203.0.113.7"}
     assert logged_in(form_login(site, "delegate-ken", PASSWORD, headers=proxied))
     for attempt in range(12):
         form_login(site, f"user-{attempt}", "wrong", headers={"X-Forwarded-For": "203.0.113.8"})
-    assert plugin(portal).is_locked(address="203.0.113.8")
-    assert not plugin(portal).is_locked(address="invented")
+    assert plugin(server_portal).is_locked(address="203.0.113.8")
+    assert not plugin(server_portal).is_locked(address="invented")
     assert logged_in(form_login(site, "delegate-ken", PASSWORD, headers={"X-Forwarded-For": "203.0.113.9"}))
 
 
@@ -252,14 +246,16 @@ def authenticator(page):
     return re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
 
 
-def test_a_moderator_unlocks_an_account(site, portal):
+def test_a_moderator_unlocks_an_account(site, server_portal):
     fail(site, "editor-fra", LOCK_AFTER)
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
 
     # Only moderators (and administrators) see the locks and lift them.
     for user in ("editor-bra", "focal-fra", "delegate-ken"):
-        assert_refused(portal, "", lambda user=user: locks_page(site, user))
-    assert_refused(portal, "", lambda: requests.get(f"{site.url}/@@login-locks", allow_redirects=False, timeout=60))
+        assert_refused(server_portal, "", lambda user=user: locks_page(site, user))
+    assert_refused(
+        server_portal, "", lambda: requests.get(f"{site.url}/@@login-locks", allow_redirects=False, timeout=60)
+    )
     page = locks_page(site, "moderator")
     assert page.status_code == 200
     assert "editor-fra" in page.text
@@ -267,14 +263,14 @@ def test_a_moderator_unlocks_an_account(site, portal):
     unlock = {"login": "editor-fra", "_authenticator": authenticator(page)}
     # Not without the moderator's CSRF token, not by another person.
     assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(
             f"{site.url}/@@login-locks", data={"login": "editor-fra"}, auth=("moderator", PASSWORD), timeout=60
         ),
     )
     assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(
             f"{site.url}/@@login-locks",
@@ -284,12 +280,12 @@ def test_a_moderator_unlocks_an_account(site, portal):
             timeout=60,
         ),
     )
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
     done = requests.post(
         f"{site.url}/@@login-locks", data=unlock, auth=("moderator", PASSWORD), allow_redirects=False, timeout=60
     )
     assert done.status_code == 302
-    assert not plugin(portal).is_locked(login="editor-fra")
+    assert not plugin(server_portal).is_locked(login="editor-fra")
     assert logged_in(form_login(site, "editor-fra", PASSWORD))
     # Bad input: a clear answer, no error page.
     bad = requests.post(
@@ -303,10 +299,10 @@ def test_a_moderator_unlocks_an_account(site, portal):
     assert "Choose one account or address to unlock." in bad.text
 
 
-def test_the_mailed_link_unlocks_once(site, portal):
-    earlier = unlock_mails(portal, "editor-fra@missionplace.example")  # the queue outlives a test
+def test_the_mailed_link_unlocks_once(site, server_portal):
+    earlier = unlock_mails(server_portal, "editor-fra@missionplace.example")  # the queue outlives a test
     fail(site, "editor-fra", LOCK_AFTER)
-    (body,) = [body for body in unlock_mails(portal, "editor-fra@missionplace.example") if body not in earlier]
+    (body,) = [body for body in unlock_mails(server_portal, "editor-fra@missionplace.example") if body not in earlier]
     link = link_in(body)
     token = unquote(link.split("token=", 1)[1])
 
@@ -314,54 +310,54 @@ def test_the_mailed_link_unlocks_once(site, portal):
     page = requests.get(link, allow_redirects=False, timeout=60)
     assert page.status_code == 200
     assert "Unlock my account" in page.text
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
     # A forged or altered token is refused.
     forged = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
     assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(f"{site.url}/@@unlock-login", data={"token": forged}, allow_redirects=False, timeout=60),
     )
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
 
     done = requests.post(f"{site.url}/@@unlock-login", data={"token": token}, allow_redirects=False, timeout=60)
     assert done.status_code == 200
     assert "Your account is unlocked" in done.text
-    assert not plugin(portal).is_locked(login="editor-fra")
+    assert not plugin(server_portal).is_locked(login="editor-fra")
     assert logged_in(form_login(site, "editor-fra", PASSWORD))
 
     # Once only, even when the account is locked again (a new lock, a new link).
     again = assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(f"{site.url}/@@unlock-login", data={"token": token}, allow_redirects=False, timeout=60),
     )
     assert "This link is not valid" in again.text
     fail(site, "editor-fra", LOCK_AFTER, start=100)
     assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(f"{site.url}/@@unlock-login", data={"token": token}, allow_redirects=False, timeout=60),
     )
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
 
 
-def test_an_expired_link_is_refused(site, portal):
+def test_an_expired_link_is_refused(site, server_portal):
     fail(site, "editor-fra", LOCK_AFTER)
-    lock = plugin(portal).accounts["editor-fra"]
-    expired = plugin(portal).sign({"login": "editor-fra", "nonce": lock["nonce"], "expires": time.time() - 1})
+    lock = plugin(server_portal).accounts["editor-fra"]
+    expired = plugin(server_portal).sign({"login": "editor-fra", "nonce": lock["nonce"], "expires": time.time() - 1})
     assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(f"{site.url}/@@unlock-login", data={"token": expired}, allow_redirects=False, timeout=60),
     )
-    assert plugin(portal).is_locked(login="editor-fra")
+    assert plugin(server_portal).is_locked(login="editor-fra")
 
 
 @pytest.mark.parametrize("token", ["", "x", "a.b.c", "%00", "é" * 3000])
-def test_a_malformed_token_gets_a_clear_refusal(site, portal, token):
+def test_a_malformed_token_gets_a_clear_refusal(site, server_portal, token):
     response = assert_refused(
-        portal,
+        server_portal,
         "",
         lambda: requests.post(f"{site.url}/@@unlock-login", data={"token": token}, allow_redirects=False, timeout=60),
     )
@@ -371,7 +367,7 @@ def test_a_malformed_token_gets_a_clear_refusal(site, portal, token):
 # -- Audit ------------------------------------------------------------------------------------------
 
 
-def test_the_audit_lists_failures_locks_and_unlocks_for_administrators_only(site, portal):
+def test_the_audit_lists_failures_locks_and_unlocks_for_administrators_only(site, server_portal):
     fail(site, "editor-fra", LOCK_AFTER)
     page = locks_page(site, "moderator")
     requests.post(
@@ -384,9 +380,11 @@ def test_the_audit_lists_failures_locks_and_unlocks_for_administrators_only(site
     audit = f"{site.url}/@@login-audit"
     for user in ("moderator", "editor-fra", "focal-fra"):
         assert_refused(
-            portal, "", lambda user=user: requests.get(audit, auth=(user, PASSWORD), allow_redirects=False, timeout=60)
+            server_portal,
+            "",
+            lambda user=user: requests.get(audit, auth=(user, PASSWORD), allow_redirects=False, timeout=60),
         )
-    assert_refused(portal, "", lambda: requests.get(audit, allow_redirects=False, timeout=60))
+    assert_refused(server_portal, "", lambda: requests.get(audit, allow_redirects=False, timeout=60))
 
     page = requests.get(audit, auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD), allow_redirects=False, timeout=60)
     assert page.status_code == 200

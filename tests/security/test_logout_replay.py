@@ -7,18 +7,11 @@ JWT of REST ``@login``, copied before logout and sent again after it.
 from support import assert_refused
 from support import PASSWORD
 import base64
-import pytest
 import re
 import requests
 
 
 PRIVATE = "en/informatics"  # members only: France and Kenya take part
-
-
-@pytest.fixture
-def portal(site):
-    """The demo server's site (pytest-plone's ``portal`` is the integration layer's)."""
-    return site.portal
 
 
 def form_session(site, user):
@@ -68,7 +61,7 @@ def test_the_site_is_set_up_for_server_side_logout(site):
     assert plugins.jwt_auth.store_tokens is True
 
 
-def test_a_session_cookie_replayed_after_logout_is_refused(site, portal):
+def test_a_session_cookie_replayed_after_logout_is_refused(site, server_portal):
     cookie = form_session(site, "editor-fra")
     other_device = form_session(site, "editor-fra")
     someone_else = form_session(site, "delegate-ken")
@@ -79,34 +72,34 @@ def test_a_session_cookie_replayed_after_logout_is_refused(site, portal):
     assert logout.status_code in (200, 302, 303)
 
     # The copied cookie is worth nothing now: pages send it to the login form, REST answers 401.
-    assert_refused(portal, PRIVATE, lambda: with_cookie(site, cookie, PRIVATE))
-    assert_refused(portal, PRIVATE, lambda: with_cookie(site, cookie, PRIVATE, api=True))
-    assert_refused(portal, "", lambda: with_cookie(site, cookie, "@users/editor-fra", api=True))
+    assert_refused(server_portal, PRIVATE, lambda: with_cookie(site, cookie, PRIVATE))
+    assert_refused(server_portal, PRIVATE, lambda: with_cookie(site, cookie, PRIVATE, api=True))
+    assert_refused(server_portal, "", lambda: with_cookie(site, cookie, "@users/editor-fra", api=True))
     # Logging out ends every session of that person (their secret changed) ...
-    assert_refused(portal, PRIVATE, lambda: with_cookie(site, other_device, PRIVATE))
+    assert_refused(server_portal, PRIVATE, lambda: with_cookie(site, other_device, PRIVATE))
     # ... and nobody else's.
     assert with_cookie(site, someone_else, PRIVATE).status_code == 200
     # Logging in again gives a new session that works.
     assert with_cookie(site, form_session(site, "editor-fra"), PRIVATE).status_code == 200
 
 
-def test_a_rest_token_replayed_after_logout_is_refused(site, portal):
+def test_a_rest_token_replayed_after_logout_is_refused(site, server_portal):
     token = rest_token(site, "editor-fra")
     someone_else = rest_token(site, "delegate-ken")
     assert with_token(site, token, PRIVATE).status_code == 200
 
     assert with_token(site, token, "@logout", method="POST").status_code in (200, 204)
 
-    assert_refused(portal, PRIVATE, lambda: with_token(site, token, PRIVATE))
-    assert_refused(portal, "", lambda: with_token(site, token, "@users/editor-fra"))
+    assert_refused(server_portal, PRIVATE, lambda: with_token(site, token, PRIVATE))
+    assert_refused(server_portal, "", lambda: with_token(site, token, "@users/editor-fra"))
     # A second logout with the same token: a clear answer, not an error page.
     again = with_token(site, token, "@logout", method="POST")
     assert again.status_code in (400, 401)
     assert with_token(site, someone_else, PRIVATE).status_code == 200
 
 
-def test_a_forged_session_cookie_is_refused_and_logging_out_with_it_is_harmless(site, portal):
+def test_a_forged_session_cookie_is_refused_and_logging_out_with_it_is_harmless(site, server_portal):
     # A well-formed ticket for editor-fra, signed with nobody's secret.
     forged = base64.b64encode(b"0" * 32 + b"00000000editor-fra!").decode()
-    assert_refused(portal, PRIVATE, lambda: with_cookie(site, forged, PRIVATE))
+    assert_refused(server_portal, PRIVATE, lambda: with_cookie(site, forged, PRIVATE))
     assert with_cookie(site, forged, "logout").status_code in (200, 302, 303)

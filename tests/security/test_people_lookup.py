@@ -14,9 +14,9 @@ no mission and no place.
 """
 
 from lxml import html
-from missionplace import membership
-from missionplace import mission as missions
-from missionplace import roles
+from missionplace.missions import mission as missions
+from missionplace.places import membership
+from missionplace.places import roles
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -64,16 +64,11 @@ MEMBERS = sorted(USERS)
 
 
 @pytest.fixture
-def portal(demo_server):
-    return demo_server["portal"]
-
-
-@pytest.fixture
-def people(portal):
+def people(server_portal):
     """The extra people (and the officer in the working group) while the test runs."""
-    setSite(portal)
-    acl_users = portal.acl_users
-    informatics = portal["en"]["informatics"]
+    setSite(server_portal)
+    acl_users = server_portal.acl_users
+    informatics = server_portal["en"]["informatics"]
     with api.env.adopt_roles(["Manager"]):
         for user_id, (fullname, code, function) in EXTRA.items():
             acl_users._doAddUser(user_id, PASSWORD, ["Member"], [])
@@ -88,7 +83,7 @@ def people(portal):
     transaction.commit()
     yield
     transaction.abort()
-    setSite(portal)
+    setSite(server_portal)
     with api.env.adopt_roles(["Manager"]):
         shared = membership.effective_membership(informatics)
         if "officer-wg" in shared.members:
@@ -156,8 +151,8 @@ def test_full_names_are_those_of_the_people_a_member_may_see(site, people):
 
 
 @pytest.mark.parametrize("user", ["moderator", "admin"])
-def test_moderators_and_administrators_find_everybody(site, portal, people, user):
-    users, groups = everybody(portal)
+def test_moderators_and_administrators_find_everybody(site, server_portal, people, user):
+    users, groups = everybody(server_portal)
     users.discard(TEST_USER_ID)  # plone.app.testing's, without a full name: Plone's own search skips it
     assert users >= DEMO | set(EXTRA)
     if user == "admin":
@@ -235,10 +230,10 @@ def test_classic_ui_widgets_find_only_visible_people(site, people):
         "@principals?search=demo",
     ],
 )
-def test_user_and_group_endpoints_are_for_administrators(site, portal, people, user, path):
+def test_user_and_group_endpoints_are_for_administrators(site, server_portal, people, user, path):
     if user and path == f"@users/{user}":
         pytest.skip("one's own account")
-    response = assert_refused(portal, "en", lambda: get(site, f"++api++/{path}", user))
+    response = assert_refused(server_portal, "en", lambda: get(site, f"++api++/{path}", user))
     assert "(demo)" not in response.text
     assert "(test)" not in response.text
 
@@ -252,17 +247,19 @@ def test_administrators_still_use_the_user_and_group_endpoints(site, people):
 
 
 @pytest.fixture
-def shared_page(portal, people):
+def shared_page(server_portal, people):
     """A page outside places that editor-bra may share (Plone gives the Editor role the Sharing page)."""
-    setSite(portal)
+    setSite(server_portal)
     with api.env.adopt_roles(["Manager"]):
-        page = api.content.create(container=portal["en"], type="Document", id="people-lookup-page", title="Lookup")
+        page = api.content.create(
+            container=server_portal["en"], type="Document", id="people-lookup-page", title="Lookup"
+        )
         api.user.grant_roles(username="editor-bra", obj=page, roles=["Editor"])
     transaction.commit()
     yield "en/people-lookup-page"
     transaction.abort()
     with api.env.adopt_roles(["Manager"]):
-        api.content.delete(obj=portal["en"]["people-lookup-page"])
+        api.content.delete(obj=server_portal["en"]["people-lookup-page"])
     transaction.commit()
 
 
@@ -294,19 +291,19 @@ def test_the_moderator_finds_everybody_on_the_sharing_page(site, people):
 
 
 @pytest.mark.parametrize("user", [None, "editor-bra", "delegate-ken", "focal-fra"])
-def test_members_have_no_sharing_page_in_places(site, portal, people, user):
+def test_members_have_no_sharing_page_in_places(site, server_portal, people, user):
     assert_refused(
-        portal, "en/candiweb", lambda: get(site, "++api++/en/candiweb/@sharing?search=test", user), (401, 403)
+        server_portal, "en/candiweb", lambda: get(site, "++api++/en/candiweb/@sharing?search=test", user), (401, 403)
     )
-    assert_refused(portal, "en/candiweb", lambda: get(site, "en/candiweb/@@sharing?search_term=test", user))
+    assert_refused(server_portal, "en/candiweb", lambda: get(site, "en/candiweb/@@sharing?search_term=test", user))
 
 
 # -- Author pages and the member search -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("author", ["moderator", "editor-fra", "loner", "no-such-person"])
-def test_the_anonymous_visitor_reads_no_author_page(site, portal, people, author):
-    assert_refused(portal, "en", lambda: get(site, f"author/{author}", None))
+def test_the_anonymous_visitor_reads_no_author_page(site, server_portal, people, author):
+    assert_refused(server_portal, "en", lambda: get(site, f"author/{author}", None))
 
 
 @pytest.mark.parametrize("user", [*MEMBERS, "moderator"])
@@ -344,7 +341,7 @@ def test_the_member_search_finds_only_visible_people(site, people, user):
         assert (fullname in text) == (user_id in visible), (user, user_id)
 
 
-def test_the_anonymous_visitor_has_no_member_search(site, portal, people):
+def test_the_anonymous_visitor_has_no_member_search(site, server_portal, people):
     response = get(site, "@@member-search?form.widgets.fullname=demo&form.buttons.search=Search", None)
     assert "(demo)" not in response.text
     assert "(test)" not in response.text

@@ -1,7 +1,7 @@
 """The policy matrix: the running site does exactly what policies/*.toml say, no more, no less.
 
 Expectations come from the TOML files read by the matrix itself
-(policy_oracle.py), never from missionplace.policy, which generates the
+(policy_oracle.py), never from missionplace.workflows.policy, which generates the
 workflows.  For every place type (its demo place), every state of its
 publication policy and every kind of person -- every role of a place, the
 owning mission, the author, the other mission, a member of no place, the
@@ -42,6 +42,7 @@ from matrix import review_queues
 from matrix import set_state
 from matrix import Unchanged
 from matrix import Users
+from missionplace.candiweb.records import relation_to
 from plone import api
 from policy_oracle import every_role
 from policy_oracle import PERMISSIONS
@@ -61,7 +62,7 @@ CONTENT_PERSONAS = (None, "outsider", "editor-bra", "delegate-ken", "editor2-fra
 
 
 def test_personas_cover_every_role():
-    from missionplace.roles import PLACE_ROLES
+    from missionplace.places.roles import PLACE_ROLES
 
     covered = set().union(*PLACE_ROLES_OF.values(), FOREIGN_ROLES.values(), {MISSION_AUTHOR, OWNER})
     wanted = every_role() | set(PLACE_ROLES) | {MISSION_AUTHOR, OWNER}
@@ -139,7 +140,7 @@ def _candiweb_records(place):
     return [
         (place["organs"], "Organ", "moderator", {}),
         (place["elections"], "Election", "moderator", {}),
-        (place["candidatures"], "Candidature", "editor-fra", {"election": api.content.get_uuid(election)}),
+        (place["candidatures"], "Candidature", "editor-fra", {"election": relation_to(election)}),
     ]
 
 
@@ -361,9 +362,8 @@ def test_record_results(site):
     place = portal.unrestrictedTraverse(PLACES["candiweb"])
     add_people({"candiweb": PLACES["candiweb"]})
     election = place["elections"].objectValues()[0]
-    uid = api.content.get_uuid(election)
     records = {
-        state: create(place["candidatures"], "Candidature", "editor-fra", state, election=uid)
+        state: create(place["candidatures"], "Candidature", "editor-fra", state, election=relation_to(election))
         for state in policy.states
     }
     transaction.commit()

@@ -10,10 +10,8 @@ the pages, and must change neither the place's members nor any mission group.
 """
 
 from lxml import html
-from mail_server import delivering_to
-from mail_server import SMTPServer
-from missionplace import membership
-from missionplace import roles
+from missionplace.places import membership
+from missionplace.places import roles
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -305,15 +303,6 @@ def test_malformed_members_input_is_a_400(site):
 
 
 # -- New accounts for the mission ---------------------------------------------------------------
-
-
-@pytest.fixture
-def smtp(site, monkeypatch, tmp_path):
-    server = SMTPServer()
-    server.start()
-    with delivering_to(server, site.portal, tmp_path / "mailqueue", monkeypatch):
-        yield server
-    server.stop()
 
 
 def test_focal_point_creates_an_account_for_the_mission(site, smtp):

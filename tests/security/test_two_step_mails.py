@@ -1,6 +1,6 @@
 """The First Committee's two-step review by e-mail: the bureau's "send back" and "final approval".
 
-Through a real SMTP server (tests/mail_server.py), as tests/test_mail.py
+Through a real SMTP server (tests/mail_server.py), as tests/mail/test_mail.py
 does for the one-step policy: who gets each message, in their language,
 with the comment.  The Secretariat's approval is no longer announced to the
 mission as a publication (it only reaches the bureau); a page sent back is
@@ -8,11 +8,9 @@ in the Secretariat's queue again, so its moderators are told too.
 """
 
 from mail_server import address
-from mail_server import delivering_to
-from mail_server import SMTPServer
-from missionplace import membership
-from missionplace import notification
-from missionplace import roles
+from missionplace.places import membership
+from missionplace.places import roles
+from missionplace.review import notifications
 from plone import api
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -27,36 +25,15 @@ BUREAU = "bureau-1c"
 
 
 @pytest.fixture
-def smtp():
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def portal(demo_server, smtp, tmp_path, monkeypatch):
-    portal = demo_server["portal"]
-    with delivering_to(smtp, portal, tmp_path / "mailqueue", monkeypatch):
-        yield portal
-
-
-@pytest.fixture
-def site(demo_server, portal):
-    transaction.commit()
-    return support.Site(demo_server)
-
-
-@pytest.fixture
-def bureau(portal):
+def bureau(server_portal):
     """A member of the Committee bureau in the First Committee place, who reads Spanish."""
     # As the other tests add people: the demo accounts' password is shorter than the site's rule.
-    portal.acl_users._doAddUser(BUREAU, support.PASSWORD, ["Member"], [])
+    server_portal.acl_users._doAddUser(BUREAU, support.PASSWORD, ["Member"], [])
     api.user.get(userid=BUREAU).setMemberProperties(
         {"fullname": "Committee Bureau (test)", "email": address(BUREAU), "language": "es"}
     )
     with api.env.adopt_user(username="moderator"):
-        membership.set_member(portal["en"]["first-committee"], BUREAU, roles.BUREAU)
+        membership.set_member(server_portal["en"]["first-committee"], BUREAU, roles.BUREAU)
     transaction.commit()
     return BUREAU
 
@@ -97,13 +74,13 @@ def place_title(portal):
 def test_the_secretariats_approval_tells_the_mission_it_awaits_the_bureau(site, smtp, awaiting_bureau):
     (approved,) = smtp.inbox.to("editor-fra")
     assert approved["Content-Language"] == "fr"
-    subject = notification.MESSAGES["approve:pending_bureau"][1]
+    subject = notifications.MESSAGES["approve:pending_bureau"][1]
     assert approved["Subject"] == in_language(subject, "fr", title=TITLE)
-    assert not str(approved["Subject"]).startswith(in_language(notification.MESSAGES["approve"][1], "fr", title=""))
+    assert not str(approved["Subject"]).startswith(in_language(notifications.MESSAGES["approve"][1], "fr", title=""))
     assert "Conforme; au bureau." in approved.get_content()
 
 
-def test_send_back_tells_the_moderators_and_the_mission_with_the_comment(site, smtp, portal, awaiting_bureau):
+def test_send_back_tells_the_moderators_and_the_mission_with_the_comment(site, smtp, server_portal, awaiting_bureau):
     comment = "El Buró pide precisar el párrafo 3."
     act(site, awaiting_bureau, "send_back", BUREAU, comment)
     messages = smtp.wait_for(4)[2:]
@@ -115,10 +92,10 @@ def test_send_back_tells_the_moderators_and_the_mission_with_the_comment(site, s
     for user, language in (("editor-fra", "fr"), ("moderator", "es")):
         (message,) = [m for m in messages if address(user) in str(m["To"])]
         assert message["Content-Language"] == language
-        assert message["Subject"] == in_language(notification.MESSAGES["send_back"][1], language, title=TITLE)
+        assert message["Subject"] == in_language(notifications.MESSAGES["send_back"][1], language, title=TITLE)
         body = message.get_content()
         what = in_language(
-            notification.MESSAGES["send_back"][2], language, title=TITLE, place=place_title(portal), actor=actor
+            notifications.MESSAGES["send_back"][2], language, title=TITLE, place=place_title(server_portal), actor=actor
         )
         assert what in body
         assert comment in body
@@ -141,22 +118,22 @@ def test_send_back_needs_a_comment_and_mails_nobody_without_one(site, smtp, awai
     act(site, awaiting_bureau, "bureau_approve", BUREAU)
     messages = smtp.wait_for(3)
     assert len(messages) == 3
-    assert str(messages[2]["Subject"]) == in_language(notification.MESSAGES["bureau_approve"][1], "fr", title=TITLE)
+    assert str(messages[2]["Subject"]) == in_language(notifications.MESSAGES["bureau_approve"][1], "fr", title=TITLE)
 
 
-def test_bureau_approve_tells_the_mission_in_its_language_with_the_comment(site, smtp, portal, awaiting_bureau):
+def test_bureau_approve_tells_the_mission_in_its_language_with_the_comment(site, smtp, server_portal, awaiting_bureau):
     comment = "Aprobado por el Buró."
     act(site, awaiting_bureau, "bureau_approve", BUREAU, comment)
     (message,) = smtp.wait_for(3)[2:]
     assert str(message["To"]).endswith(f"<{address('editor-fra')}>")
     assert message["Content-Language"] == "fr"
-    assert message["Subject"] == in_language(notification.MESSAGES["bureau_approve"][1], "fr", title=TITLE)
+    assert message["Subject"] == in_language(notifications.MESSAGES["bureau_approve"][1], "fr", title=TITLE)
     body = message.get_content()
     what = in_language(
-        notification.MESSAGES["bureau_approve"][2],
+        notifications.MESSAGES["bureau_approve"][2],
         "fr",
         title=TITLE,
-        place=place_title(portal),
+        place=place_title(server_portal),
         actor="Committee Bureau (test)",
     )
     assert what in body

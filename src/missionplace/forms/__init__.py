@@ -5,24 +5,29 @@ A place type's "forms" entries (profiles/default/placetypes.json) may name a
 ``actions.xml`` (collective.easyform's own model format, so a form manager can
 still change them through the web afterwards).  A form marked "site": true is
 open to visitors: it lives once in each language root, outside the closed
-place, rather than in the place.
+place, rather than in the place.  The forms of a new place are created when
+it announces itself (``IPlaceCreated``, subscribed in configure.zcml).
 """
 
 from AccessControl.Permission import Permission
+from collective.easyform.api import get_actions
+from collective.easyform.interfaces import ISaveData
 from datetime import date
 from missionplace import logger
-from missionplace import notification
-from missionplace.roles import MODERATOR
+from missionplace.permissions import DOWNLOAD_SAVED_INPUT
+from missionplace.places.place import create_everywhere
+from missionplace.places.roles import MODERATOR
+from missionplace.review import notifications
 from pathlib import Path
 from plone import api
 from zope.interface import alsoProvides
 from zope.interface import Interface
 from zope.interface import provider
+from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import IContextAwareDefaultFactory
 
 
 MODELS = Path(__file__).parent
-DOWNLOAD_SAVED = "collective.easyform: Download Saved Input"
 
 
 class IAnnounceCandidatureForm(Interface):
@@ -51,6 +56,12 @@ def apply_model(form, name):
     form.actions_model = model(name, "actions")
     if name in MARKERS:
         alsoProvides(form, MARKERS[name])
+    # Each "Save data" action's storage is made on the first post; the first
+    # posts of a burst, all making it at once, would conflict over it until
+    # Zope gives up retrying.  Made now, concurrent posts only add rows.
+    for _name, action in getFieldsInOrder(get_actions(form)):
+        if ISaveData.providedBy(action):
+            action._storage  # noqa: B018 - easyform's property creates the storage
     form.reindexObject(idxs=["object_provides"])
 
 
@@ -62,14 +73,20 @@ def _publish(form):
         for state in (workflow[chain].states.objectIds() if chain in workflow else ())
     }
     if "published" in states and api.content.get_state(form) != "published":
-        with notification.quiet():  # a new place's own forms: nobody to tell
+        with notifications.quiet():  # a new place's own forms: nobody to tell
             api.content.transition(obj=form, to_state="published")
 
 
-def create_form(entry, places, roots, create):
-    """Create the form ``entry`` of a place type for a new place; ``create`` is place.py's."""
+def create_place_forms(place, event):
+    """IPlaceCreated: the forms the place type names, with the fields and actions of their models, published."""
+    for entry in event.place_type["forms"]:
+        create_form(entry, event.places, event.roots)
+
+
+def create_form(entry, places, roots):
+    """Create the form ``entry`` of a place type for a new place (``places``, ``roots``: {language: folder})."""
     if not entry.get("site"):
-        forms = create(places, "EasyForm", entry)
+        forms = create_everywhere(places, "EasyForm", entry)
         for form in forms.values():
             if entry.get("model"):
                 apply_model(form, entry["model"])
@@ -81,7 +98,7 @@ def create_form(entry, places, roots, create):
     # The language roots are the site's, not the place creator's: the form is
     # site furniture that every place of this type shares.
     with api.env.adopt_roles(["Site Administrator"]):
-        forms = create(roots, "EasyForm", entry)
+        forms = create_everywhere(roots, "EasyForm", entry)
         for form in forms.values():
             if entry.get("model"):
                 apply_model(form, entry["model"])
@@ -89,6 +106,6 @@ def create_form(entry, places, roots, create):
             # The Secretariat follows the requests up: it reads what was saved.
             # (Set directly: easyform declares this permission in ZCML only, which
             # manage_permission does not know.)  A tuple: not acquired.
-            Permission(DOWNLOAD_SAVED, (), form).setRoles(("Manager", "Site Administrator", "Owner", MODERATOR))
+            Permission(DOWNLOAD_SAVED_INPUT, (), form).setRoles(("Manager", "Site Administrator", "Owner", MODERATOR))
     logger.info("site form %s created in the language roots", entry["id"])
     return forms

@@ -23,10 +23,10 @@ from collective.easyform.config import FORM_ERROR_MARKER
 from collective.easyform.interfaces import IAction
 from html import escape
 from missionplace import _
-from missionplace import logger
-from missionplace import mission as missions
+from missionplace.mail.queue import send
+from missionplace.missions import mission as missions
+from missionplace.places.roles import SECRETARIAT_MODERATORS
 from missionplace.security import spam
-from missionplace.setuphandlers import SECRETARIAT_MODERATORS
 from plone import api
 from plone.supermodel.exportimport import BaseHandler
 from zope.i18n import translate
@@ -66,12 +66,7 @@ def notify(form, data):
         "message": (data.get("message") or "").strip() or "-",
         "url": f"{form.absolute_url()}/saveddata",
     }
-    try:
-        from missionplace import mail
-    except ImportError:  # pragma: no cover - missionplace.mail ships with the add-on
-        logger.warning("account request from %s not mailed: no missionplace.mail", mapping["email"])
-        return 0
-    return mail.send(recipients(mission), SUBJECT, BODY, mapping=mapping, reply_to=mapping["email"] or None)
+    return send(recipients(mission), SUBJECT, BODY, mapping=mapping, reply_to=mapping["email"] or None)
 
 
 class IMailAccountRequest(IAction):

@@ -2,7 +2,7 @@
 
 Plone's output transforms rewrote a downloaded ``.html`` file: plone.protect
 injected its script with the downloader's CSRF token and our own transform
-(``browser/direction.py``) added ``dir``, so the file, opened from disk, could
+(``common/browser/direction.py``) added ``dir``, so the file, opened from disk, could
 write as its downloader.  Here every download (plone.namedfile's
 ``@@download`` and ``@@display-file``, image scales of ``@@images``, through
 ``++api++`` too) skips the transform chain, so its bytes are the uploaded ones.

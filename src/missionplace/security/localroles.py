@@ -32,8 +32,8 @@ from Acquisition import aq_parent
 from borg.localrole.workspace import clra_cache_key
 from borg.localrole.workspace import store_on_request
 from borg.localrole.workspace import WorkspaceLocalRoleManager
-from missionplace import roles
-from missionplace.ownership import MissionAuthorRoles
+from missionplace.places import roles
+from missionplace.places.ownership import MissionAuthorRoles
 from plone.app.discussion.interfaces import IComment
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer

@@ -46,8 +46,8 @@ from ipaddress import ip_address
 from ipaddress import ip_network
 from missionplace import _
 from missionplace import logger
-from missionplace import mail
-from missionplace.roles import MODERATOR
+from missionplace.mail import queue as mail
+from missionplace.places.roles import MODERATOR
 from plone import api
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -520,6 +520,11 @@ EVENT_TITLES = {
     LOCK: _("login_event_lock", default="Locked"),
     UNLOCK: _("login_event_unlock", default="Unlocked"),
 }
+# Who lifted a lock, when it was no user: the owner through the e-mailed link (UnlockLoginView).
+MAILED_LINK = "e-mail link"
+ACTOR_TITLES = {
+    MAILED_LINK: _("login_actor_mailed_link", default="the owner, through the e-mailed link"),
+}
 VIA_TITLES = {
     "form": _("login_via_form", default="login form"),
     "rest": _("login_via_rest", default="REST @login"),
@@ -542,7 +547,7 @@ class LoginAuditView(BrowserView):
                     "title": EVENT_TITLES.get(event["kind"], event["kind"]),
                     "login": event.get("login", ""),
                     "address": event.get("address", ""),
-                    "actor": event.get("actor", "") or "",
+                    "actor": ACTOR_TITLES.get(event.get("actor", ""), event.get("actor", "") or ""),
                     "via": VIA_TITLES.get(event.get("via", ""), ""),
                 }
             )
@@ -572,7 +577,7 @@ class UnlockLoginView(BrowserView):
             return self.index()
         self.invalid = False
         if self.request.method == "POST":
-            if not _apart(plugin, _unlock, payload["login"], None, "e-mail link", payload["nonce"]):
+            if not _apart(plugin, _unlock, payload["login"], None, MAILED_LINK, payload["nonce"]):
                 self.request.response.setStatus(403)
                 self.invalid = True
             else:

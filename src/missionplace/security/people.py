@@ -17,10 +17,10 @@ computed once per request from the memberships (one catalog query, one
 dictionary per place) and the group tool.
 """
 
-from missionplace import mission as missions
 from missionplace.interfaces import IPlace
-from missionplace.membership import own_membership
-from missionplace.setuphandlers import SECRETARIAT_MODERATORS
+from missionplace.missions import mission as missions
+from missionplace.places.membership import own_membership
+from missionplace.places.roles import SECRETARIAT_MODERATORS
 from pathlib import Path
 from plone import api
 from plone.app.users.browser.membersearch import MemberSearchForm

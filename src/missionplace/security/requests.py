@@ -14,8 +14,16 @@ comes earlier, but the body is not read yet then.)
 
 ``@type`` names a content type wherever restapi reads it: a value that is
 not a text (``["Document"]``) failed deep inside the add service.
+
+Form fields and query parameters that are not valid UTF-8 reach the code as
+text with unpaired surrogates (ZPublisher decodes them with
+``surrogateescape``): anything that encodes them again fails, among others
+PAS's login challenge quoting ``came_from``, whose ``UnicodeEncodeError``
+escapes the publisher's error handling (a bare 500 from the server).  No
+browser sends such text, so the request is refused at once with a 400.
 """
 
+from html import escape
 from missionplace import _
 from plone.rest.interfaces import IAPIRequest
 from zExceptions import BadRequest
@@ -45,6 +53,24 @@ def is_rest(request):
     return IAPIRequest.providedBy(request) or "++api++" in request.get("PATH_INFO", "").split("/")
 
 
+def has_surrogates(value):
+    """Whether a form value (a text, a list, a record) holds text that was not valid UTF-8."""
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, (list, tuple)):
+        return any(has_surrogates(item) for item in value)
+    if hasattr(value, "items") and callable(value.items):
+        return any(has_surrogates(key) or has_surrogates(item) for key, item in value.items())
+    return False
+
+
+def bad_form(request):
+    """The message for form fields or parameters that are not valid UTF-8; None when they are."""
+    if any(has_surrogates(key) or has_surrogates(value) for key, value in request.form.items()):
+        return _("error_not_utf8", default="The request holds characters that are not valid text (UTF-8).")
+    return None
+
+
 def bad_body(request):
     """The message for a body that must be, and is not, a JSON object; None when it is fine."""
     method = request.get("REQUEST_METHOD", "GET").upper()
@@ -71,14 +97,14 @@ def check_json_body(obj, event):
     if request.environ.get(CHECKED):
         return
     request.environ[CHECKED] = True
-    message = bad_body(request)
+    message = bad_body(request) or bad_form(request)
     if message is not None:
         # No site set yet: the language is the browser's (Accept-Language).
         raise BadBody(translate(message, context=request))
 
 
 class BadBodyView:
-    """plone.rest's JSON error, without the site and traversal it needs (not set up yet)."""
+    """plone.rest's JSON error, or a short page for a browser, without the site and traversal they need."""
 
     def __init__(self, context, request):
         self.context = context
@@ -87,8 +113,15 @@ class BadBodyView:
     def __call__(self):
         response = self.request.response
         response.setStatus(400, lock=True)
+        message = str(self.context)
+        if not (is_rest(self.request) or is_json(self.request) or "json" in (self.request.getHeader("Accept") or "")):
+            response.setHeader("Content-Type", "text/html; charset=utf-8")
+            language = escape(self.request.get("LANGUAGE", "") or "")
+            body = f'<!DOCTYPE html><html lang="{language}"><body><main><p role="alert">{escape(message)}</p></main></body></html>'
+            response.setBody(body, lock=True)
+            return body
         response.setHeader("Content-Type", "application/json")
-        error = {"type": "BadRequest", "message": str(self.context)}
+        error = {"type": "BadRequest", "message": message}
         # plone.rest's shape (type, message) and MissionPlace services' (error).
         body = json.dumps({**error, "error": error})
         response.setBody(body, lock=True)

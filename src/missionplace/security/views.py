@@ -6,7 +6,9 @@
   the constrain-types form's adapter; through ``@vocabularies`` it is content
   (``AttributeError: context``).
 - plone.app.workflow's sharing page (``@@updateSharingInfo``) reads
-  ``entries`` as records with ``id`` and ``type`` and ``search_term`` as a text.
+  ``entries`` as records with ``id`` and ``type`` and ``search_term`` as a text;
+  and its macro wrapper does not define what the table's rows use (``icons``,
+  ``can_view_groups``, ``portal_url``): a ``NameError`` as soon as a row shows.
 - CMFEditions' ``versions_history_form`` retrieves ``version_id`` as given.
 - collective.easyform's serializer checks a permission by its id.
 - Our own ``@@candiweb-macros`` holds macros and is not a page.
@@ -17,8 +19,9 @@ from collective.easyform.interfaces import IEasyForm
 from collective.easyform.serializer import SerializeToJson as EasyFormSerializer
 from html import escape
 from missionplace import _
-from missionplace.history import PolicyVersionsHistoryForm
 from missionplace.interfaces import IMissionPlaceLayer
+from missionplace.permissions import DOWNLOAD_SAVED_INPUT
+from missionplace.review.history import PolicyVersionsHistoryForm
 from missionplace.security.people import FilteredSharingView
 from plone.app.content.browser.constraintypes import ValidTypes
 from plone.base.interfaces.constrains import ISelectableConstrainTypes
@@ -30,15 +33,13 @@ from plone.restapi.services.users.update import UsersPatch
 from Products.CMFCore.interfaces import IContentish
 from Products.CMFCore.interfaces import ISiteRoot
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zope.component import adapter
 from zope.i18n import translate
 from zope.interface import implementer
 from zope.schema.vocabulary import SimpleVocabulary
-
-
-DOWNLOAD_SAVED_INPUT = "collective.easyform: Download Saved Input"  # the title, which Zope checks
 
 
 def bad_request(request, message, exception=BadRequest):
@@ -106,6 +107,9 @@ ContentValidTypesFactory = ContentValidTypes()
 class CheckedSharingView(FilteredSharingView):
     """The sharing page: entries are records naming a user or a group, the search a text."""
 
+    # The table alone, refreshed by the page's search, with what the page defines around it.
+    macro_wrapper = ViewPageTemplateFile("templates/sharing_macro_wrapper.pt")
+
     def check_form(self):
         form = self.request.form
         message = _("error_sharing_form", default="The sharing form was not filled in as this page sends it.")
@@ -130,7 +134,7 @@ class CheckedSharingView(FilteredSharingView):
 
 
 class CheckedVersionsHistoryForm(PolicyVersionsHistoryForm):
-    """The history page (missionplace.history's): ``version_id`` is a version number."""
+    """The history page (missionplace.review.history's): ``version_id`` is a version number."""
 
     def __call__(self):
         version_id = self.request.form.get("version_id")

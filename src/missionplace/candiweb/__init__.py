@@ -1,0 +1,1 @@
+"""CandiWeb: organs, elections and candidatures, their import, pages, exports and services."""

@@ -1,0 +1,1 @@
+"""CandiWeb pages: listings and exports, records, the iCal feed, the import page."""

@@ -1,0 +1,1 @@
+"""Site-wide page furniture: right-to-left pages and the language selector."""

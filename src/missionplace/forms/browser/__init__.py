@@ -1,0 +1,1 @@
+"""Pages of forms: easyform's Saved data, mended."""

@@ -1,0 +1,1 @@
+"""Pages of missions: the owning mission of an item, a mission's staff."""

@@ -1,0 +1,1 @@
+"""REST services of missions, one folder per service."""

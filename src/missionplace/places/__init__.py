@@ -1,0 +1,1 @@
+"""Places and rooms: place types, membership, mission ownership and the roles people hold in a place."""

@@ -1,0 +1,1 @@
+"""Pages of places: home, Members tab, creating a place, a room's policy."""

@@ -1,0 +1,1 @@
+"""Review pages: actions with comments, queues, working copies, history."""

@@ -1,0 +1,132 @@
+"""The review queue (@@review-queue) and "our work" (@@our-work) pages of each language root."""
+
+from AccessControl import Unauthorized
+from DateTime import DateTime
+from missionplace import _
+from missionplace.review import queues
+from plone import api
+from plone.i18n.locales.interfaces import IContentLanguageAvailability
+from Products.Five import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
+from zope.component import getUtility
+
+
+class QueueView(BrowserView):
+    default_sort = "submitted"
+    default_order = "ascending"
+    filters_template = ViewPageTemplateFile("templates/queue_filters.pt")
+
+    def __call__(self):
+        # Personal pages: anonymous visitors are sent to the login form.
+        if api.user.is_anonymous():
+            raise Unauthorized("Log in to see your queues.")
+        form = self.request.form
+        self.filters = {name: form[name] for name in (*queues.FILTERS, "sort_on", "sort_order") if form.get(name)}
+        try:
+            queues.check_filters(self.filters)
+        except queues.QueueError as error:
+            api.portal.show_message(error.args[0], request=self.request, type="error")
+            self.filters = {}
+        self.update()
+        return self.index()
+
+    def url(self, **changes):
+        params = {**self.filters, **changes}
+        query = urlencode({k: v for k, v in params.items() if v})
+        return f"{self.context.absolute_url()}/@@{self.__name__}" + (f"?{query}" if query else "")
+
+    def sort_url(self, key):
+        """Sorted by ``key``; a second click on the same column reverses the order."""
+        current = self.filters.get("sort_on", self.default_sort)
+        order = self.filters.get("sort_order", self.default_order if current == self.default_sort else "ascending")
+        if key == current:
+            return self.url(sort_on=key, sort_order="ascending" if order == "descending" else "descending")
+        return self.url(sort_on=key, sort_order="ascending")
+
+    def sort_indicator(self, key):
+        if key != self.filters.get("sort_on", self.default_sort):
+            return ""
+        order = self.filters.get("sort_order", self.default_order if key == self.default_sort else "ascending")
+        return "▼" if order == "descending" else "▲"
+
+    def sort(self, items):
+        return queues.apply(items, default_sort=self.default_sort, default_order=self.default_order, **self.filters)
+
+    def when(self, iso):
+        return api.portal.get_localized_time(datetime=DateTime(iso), long_format=True) if iso else ""
+
+    def language_title(self, code):
+        info = getUtility(IContentLanguageAvailability).getLanguages().get(code) or {}
+        return info.get("native") or code
+
+    def authenticator(self):
+        return api.content.get_view("authenticator", self.context, self.request).token()
+
+    def came_from(self):
+        return self.url()
+
+
+class ReviewQueueView(QueueView):
+    """Everything the user may review, with approve and reject in place."""
+
+    def update(self):
+        everything = queues.collect_review()
+        self.choices = queues.choices(everything)
+        self.items = self.sort(everything)
+        self.total = len(everything)
+
+    def approvals(self, item):
+        return [t for t in item["transitions"] if t["id"] in queues.APPROVALS]
+
+    def rejections(self, item):
+        return [t for t in item["transitions"] if t["id"] in queues.REJECTIONS]
+
+    def button_title(self, transition):
+        return {
+            "approve": _("button_approve", default="Approve"),
+            "bureau_approve": _("button_bureau_approve", default="Give final approval"),
+            "reject": _("button_reject", default="Reject"),
+            "send_back": _("button_send_back", default="Send back to the Secretariat"),
+        }.get(transition["id"], transition["title"])
+
+
+class OurWorkView(QueueView):
+    """The drafts, submissions, rejections and recent publications of the user's missions."""
+
+    default_sort = "modified"
+    default_order = "descending"
+
+    def update(self):
+        groups = queues.collect_work()
+        self.choices = queues.choices([item for items in groups.values() for item in items])
+        self.groups = [
+            {"id": name, "title": title, "entries": self.sort(groups[name])}
+            for name, title in (
+                ("rejected", _("heading_work_rejected", default="Sent back to you")),
+                ("drafts", _("heading_work_drafts", default="Drafts")),
+                ("submitted", _("heading_work_submitted", default="Submitted for review")),
+                ("published", _("heading_work_published", default="Published in the last 30 days")),
+            )
+        ]
+        self.total = sum(len(items) for items in groups.values())
+
+    def actions(self, item):
+        """The steps the mission takes itself from here: submit, withdraw."""
+        return [t for t in item.get("transitions", ()) if t["id"] in ("submit", "withdraw")]
+
+    def button_title(self, transition):
+        return {
+            "submit": _("button_submit", default="Submit for review"),
+            "withdraw": _("button_withdraw", default="Withdraw"),
+        }.get(transition["id"], transition["title"])
+
+
+class QueueLinks(BrowserView):
+    """Whether to offer the queues in the user menu (see profiles/default/actions.xml)."""
+
+    def review(self):
+        return not api.user.is_anonymous() and queues.may_review()
+
+    def work(self):
+        return not api.user.is_anonymous() and queues.may_have_work()

@@ -1,0 +1,374 @@
+"""The moderators' review queue and the missions' "our work".
+
+Both are lists of plain dicts built from catalog brains: the workflow facts a
+listing needs (submitted when and by whom, the last transition, its comment)
+are catalog metadata (``review_summary``), so listing wakes up only the items
+whose permissions must be checked or whose transitions are shown.
+
+Who may review what is not hard-coded: the review queue holds the items in a
+state where some policy lets someone review, inside the places and rooms where
+the user holds a role that may review, and of those only the items on which
+the user has "Review portal content" right now.
+"""
+
+from Acquisition import aq_base
+from contextlib import nullcontext
+from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
+from missionplace import _
+from missionplace.common.languages import OFFICIAL_LANGUAGES
+from missionplace.missions import mission as missions
+from missionplace.review import actions
+from missionplace.workflows.policy import ADMINS
+from plone import api
+from plone.dexterity.interfaces import IDexterityContent
+from plone.indexer import indexer
+from zope.globalrequest import getRequest
+from zope.i18n import translate
+
+
+REVIEW = "Review portal content"
+DRAFT = "draft"
+PUBLISHED = ("published", "public")
+# The transitions that send an item back to its mission with a comment.
+REJECTIONS = ("reject", "send_back")
+# The transitions a reviewer approves with, and those they reject with.
+APPROVALS = ("approve", "bureau_approve")
+RECENT = timedelta(days=30)
+
+SORT_KEYS = ("submitted", "title", "mission", "place", "type", "language", "modified")
+FILTERS = ("place", "mission", "type", "language")
+
+
+class QueueError(ValueError):
+    """A sort or filter that cannot be applied; the message says why."""
+
+
+# Catalog metadata -------------------------------------------------------------
+
+
+def _iso(value):
+    """A Zope DateTime as an ISO 8601 string in UTC, so that strings compare as times."""
+    return value.asdatetime().astimezone(UTC).isoformat(timespec="microseconds") if value is not None else None
+
+
+def summarize(history):
+    """The facts a queue shows, from a workflow history: JSON-friendly strings."""
+    submits = [entry for entry in history if entry.get("action") == "submit"]
+    last = history[-1] if history else {}
+    return {
+        "submitted": _iso(submits[-1]["time"]) if submits else None,
+        "submitter": submits[-1].get("actor") if submits else None,
+        "action": last.get("action"),
+        "actor": last.get("actor"),
+        "comment": last.get("comments") or "",
+        "time": _iso(last.get("time")),
+    }
+
+
+# What the catalog keeps: times and action ids only.  Catalog metadata is
+# readable by whoever sees the item (@search metadata_fields), so who acted and
+# what they wrote are read from the item itself, for those who may review it.
+CATALOGUED = ("submitted", "action", "time")
+
+
+@indexer(IDexterityContent)
+def review_summary_indexer(obj):
+    history = actions.workflow_history(obj)
+    if not history:
+        raise AttributeError("review_summary")
+    summary = summarize(history)
+    return {key: summary[key] for key in CATALOGUED}
+
+
+# Who reviews where ----------------------------------------------------------------
+
+
+def _workflows():
+    tool = api.portal.get_tool("portal_workflow")
+    return [wf for wf in tool.objectValues() if getattr(aq_base(wf), "states", None) is not None]
+
+
+def _review_roles_by_state():
+    # Site administrators may review in every state: they say nothing about which
+    # states are under review (but they do see every place's queue).
+    for workflow in _workflows():
+        for state in workflow.states.objectValues():
+            yield state.getId(), set(state.getPermissionInfo(REVIEW).get("roles") or ()) - set(ADMINS)
+
+
+def reviewable_states():
+    """The states in which someone besides the administrators may review (pending, pending_bureau, ...)."""
+    return sorted({state for state, roles in _review_roles_by_state() if roles})
+
+
+def reviewing_roles():
+    """The roles that may review in some state of some workflow."""
+    return set(ADMINS).union(*(roles for _state, roles in _review_roles_by_state()))
+
+
+def _as(user):
+    """Run as ``user`` when it is not the current one, so the catalog filters for them."""
+    if user is None or user.getId() == api.user.get_current().getId():
+        return nullcontext()
+    return api.env.adopt_user(user=user)
+
+
+def moderated_places(user=None):
+    """Paths of the places and rooms where ``user`` holds a role that may review."""
+    user = user or api.user.get_current()
+    request = getRequest()
+    cache = request.other.setdefault("_missionplace_moderated", {}) if request is not None else {}
+    key = user.getId()
+    if key not in cache:
+        wanted = reviewing_roles()
+        with _as(user):
+            brains = api.content.find(portal_type=["Place", "Room"])
+            cache[key] = [
+                brain.getPath()
+                for brain in brains
+                if wanted & set(api.user.get_roles(user=user, obj=brain.getObject()))
+            ]
+    return cache[key]
+
+
+def may_review(user=None):
+    return bool(moderated_places(user))
+
+
+def may_have_work(user=None):
+    return bool(missions.of_user(user or api.user.get_current(), missions.EDITOR))
+
+
+# Listing ---------------------------------------------------------------------------
+
+
+class _Lister:
+    """Turns brains into the dicts the queues show, in the current user's language."""
+
+    def __init__(self):
+        self.request = getRequest()
+        self.language = api.portal.get_current_language()
+        self.workflow = api.portal.get_tool("portal_workflow")
+        self.types = api.portal.get_tool("portal_types")
+        self.places = {brain.getPath(): brain for brain in api.content.find(portal_type="Place")}
+        self.names = {}
+        self.state_titles = None
+
+    def translate(self, message, domain="plone"):
+        return translate(message, domain=domain, context=self.request)
+
+    def type_title(self, portal_type):
+        fti = self.types.getTypeInfo(portal_type)
+        return self.translate(fti.Title()) if fti is not None else portal_type
+
+    def state_title(self, state):
+        if self.state_titles is None:
+            # The policies give a state id the same title wherever it is used.
+            self.state_titles = {}
+            for workflow in sorted(_workflows(), key=lambda wf: not wf.getId().startswith("missionplace_")):
+                for state_def in workflow.states.objectValues():
+                    self.state_titles.setdefault(state_def.getId(), state_def.title or state_def.getId())
+        return self.translate(self.state_titles.get(state, state))
+
+    def fullname(self, user_id):
+        if not user_id:
+            return ""
+        if user_id not in self.names:
+            user = api.user.get(userid=user_id)
+            self.names[user_id] = (user.getProperty("fullname") or user_id) if user else user_id
+        return self.names[user_id]
+
+    def place_of(self, path):
+        while "/" in path:
+            if path in self.places:
+                return self.places[path]
+            path = path.rsplit("/", 1)[0]
+        return None
+
+    def item(self, brain, obj=None):
+        # The full facts (who, which comment) from the item; the catalog has times only.
+        summary = (
+            summarize(actions.workflow_history(obj))
+            if obj is not None
+            else {**summarize(()), **(brain.review_summary or {})}
+        )
+        mission = missions.get(brain.mission)
+        place = self.place_of(brain.getPath())
+        entry = {
+            "title": brain.Title,
+            "url": brain.getURL(),
+            "uid": brain.UID,
+            "portal_type": brain.portal_type,
+            "type_title": self.type_title(brain.portal_type),
+            "mission": mission.code if mission else None,
+            "mission_title": mission.name(self.language) if mission else "",
+            "place": place.getId if place else None,
+            "place_title": place.Title if place else "",
+            "place_url": place.getURL() if place else None,
+            "language": brain.Language,
+            "state": brain.review_state,
+            "state_title": self.state_title(brain.review_state),
+            "submitted": summary["submitted"],
+            "submitter": summary["submitter"],
+            "submitter_name": self.fullname(summary["submitter"]),
+            "modified": _iso(brain.modified),
+            "last_action": summary["action"],
+            "last_actor": summary["actor"],
+            "last_actor_name": self.fullname(summary["actor"]),
+            "last_time": summary["time"],
+            "comment": summary["comment"] if summary["action"] in REJECTIONS else "",
+        }
+        if obj is not None:
+            entry["transitions"] = [
+                {"id": t["id"], "title": self.translate(t["title"]), "comment_required": t["comment_required"]}
+                for t in actions.available_actions(obj)
+            ]
+        return entry
+
+
+def _sort_key(sort_on):
+    def key(entry):
+        value = {
+            "submitted": entry["submitted"],
+            "title": entry["title"],
+            "mission": entry["mission_title"],
+            "place": entry["place_title"],
+            "type": entry["type_title"],
+            "language": entry["language"],
+            "modified": entry["modified"],
+        }[sort_on]
+        # Missing values (never submitted, no mission) sort last.
+        return (value is None or value == "", (value or "").casefold())
+
+    return key
+
+
+def check_filters(filters):
+    """The filters and sorting asked for, checked; raises QueueError."""
+    unknown = set(filters) - set(FILTERS) - {"sort_on", "sort_order"}
+    if unknown:
+        raise QueueError(
+            _("error_queue_parameter", default="Unknown parameter: ${name}.", mapping={"name": sorted(unknown)[0]})
+        )
+    for name in ("place", "mission", "type", "language", "sort_on", "sort_order"):
+        if not isinstance(filters.get(name) or "", str):
+            raise QueueError(
+                _("error_queue_parameter_twice", default="Give ${name} only once.", mapping={"name": name})
+            )
+    sort_on = filters.get("sort_on") or None
+    if sort_on is not None and sort_on not in SORT_KEYS:
+        raise QueueError(
+            _(
+                "error_queue_sort",
+                default="Cannot sort by ${name}: choose one of ${choices}.",
+                mapping={"name": sort_on, "choices": ", ".join(SORT_KEYS)},
+            )
+        )
+    if filters.get("sort_order") not in (None, "", "ascending", "descending"):
+        raise QueueError(_("error_queue_sort_order", default="The sort order is ascending or descending."))
+    mission = filters.get("mission")
+    if mission and missions.get(mission) is None:
+        raise QueueError(_("error_queue_mission", default="No such mission: ${mission}.", mapping={"mission": mission}))
+    language = filters.get("language")
+    if language and language not in OFFICIAL_LANGUAGES:
+        raise QueueError(
+            _("error_queue_language", default="No such language: ${language}.", mapping={"language": language})
+        )
+    portal_type = filters.get("type")
+    if portal_type and api.portal.get_tool("portal_types").getTypeInfo(portal_type) is None:
+        raise QueueError(_("error_queue_type", default="No such content type: ${type}.", mapping={"type": portal_type}))
+    return {name: value for name, value in filters.items() if value}
+
+
+def apply(items, default_sort="submitted", default_order="ascending", **filters):
+    """``items`` filtered (place, mission, type, language) and sorted; raises QueueError."""
+    filters = check_filters(filters)
+    fields = {"place": "place", "mission": "mission", "type": "portal_type", "language": "language"}
+    kept = [e for e in items if all(e[fields[f]] == filters[f] for f in FILTERS if f in filters)]
+    sort_on = filters.get("sort_on", default_sort)
+    descending = filters.get("sort_order", default_order if sort_on == default_sort else "ascending") == "descending"
+    return sorted(kept, key=_sort_key(sort_on), reverse=descending)
+
+
+def choices(items):
+    """The values the filters may take in ``items``: {filter: [(value, title)]}."""
+    found = {name: {} for name in FILTERS}
+    for entry in items:
+        if entry["place"]:
+            found["place"][entry["place"]] = entry["place_title"]
+        if entry["mission"]:
+            found["mission"][entry["mission"]] = entry["mission_title"]
+        found["type"][entry["portal_type"]] = entry["type_title"]
+        if entry["language"]:
+            found["language"][entry["language"]] = entry["language"]
+    if found["place"]:
+        # Places by their names in the user's language, whichever language the items are in.
+        language = api.portal.get_current_language()
+        for brain in api.content.find(portal_type="Place", Language=language, id=list(found["place"])):
+            found["place"][brain.getId] = brain.Title
+    return {name: sorted(values.items(), key=lambda kv: kv[1].casefold()) for name, values in found.items()}
+
+
+# The queues --------------------------------------------------------------------------
+
+
+def collect_review(user=None):
+    """Every item ``user`` (default: the current user) may review now, unsorted."""
+    user = user or api.user.get_current()
+    places = moderated_places(user)
+    if not places:
+        return []
+    with _as(user):
+        lister = _Lister()
+        brains = api.content.find(path={"query": places}, review_state=reviewable_states())
+        result = []
+        for brain in brains:
+            obj = brain.getObject()
+            if api.user.has_permission(REVIEW, obj=obj):
+                result.append(lister.item(brain, obj))
+        return result
+
+
+def review_queue(user=None, **filters):
+    """What ``user`` may review, filtered and sorted (oldest submission first)."""
+    return apply(collect_review(user), **filters)
+
+
+def collect_work(user=None):
+    """The items of ``user``'s missions: {drafts, submitted, rejected, published}, unsorted."""
+    user = user or api.user.get_current()
+    groups = {"drafts": [], "submitted": [], "rejected": [], "published": []}
+    codes = [m.code for m in missions.of_user(user, missions.EDITOR)]
+    if not codes:
+        return groups
+    since = (datetime.now(UTC) - RECENT).isoformat(timespec="microseconds")
+    pending = reviewable_states()
+    with _as(user):
+        lister = _Lister()
+        brains = api.content.find(mission=codes, review_state=[DRAFT, *pending, *PUBLISHED])
+        for brain in brains:
+            summary = brain.review_summary or {}
+            if brain.review_state in PUBLISHED:
+                # Recent publications only: the last transition in the last 30 days.
+                if not summary.get("time") or summary["time"] < since:
+                    continue
+                groups["published"].append(lister.item(brain, brain.getObject()))
+                continue
+            entry = lister.item(brain, brain.getObject())
+            if brain.review_state in pending:
+                groups["submitted"].append(entry)
+            elif summary.get("action") in REJECTIONS:
+                groups["rejected"].append(entry)
+            else:
+                groups["drafts"].append(entry)
+    return groups
+
+
+def our_work(user=None, **filters):
+    """``user``'s missions' drafts, submissions, rejections and recent publications."""
+    return {
+        name: apply(items, default_sort="modified", default_order="descending", **filters)
+        for name, items in collect_work(user).items()
+    }

@@ -1,0 +1,1 @@
+"""REST services of review, one folder per service."""

@@ -1,0 +1,1 @@
+"""The publication policies (policies/*.toml) as Plone workflows and placeful workflow policies."""

@@ -1,0 +1,127 @@
+"""Create the MissionPlace site in a Zope database, showing progress.
+
+Run by ``missionplace-instance create-site``::
+
+    python -m missionplace_instance.site etc/zope.conf missionplace [--no-demo]
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.users import system
+from missionplace_instance import upgrade
+from Products.GenericSetup.interfaces import IBeforeProfileImportEvent
+from Testing.makerequest import makerequest
+from zope.component import provideHandler
+from zope.globalrequest import setRequest
+import argparse
+import logging
+import os
+import time
+import transaction
+
+
+ADMIN = "admin"
+
+
+class Progress:
+    """Prints one line per GenericSetup profile as the site is built."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.count = 0
+
+    def before(self, event):
+        if event.full_import:
+            self.count += 1
+            print(f"  [{self.elapsed()}] applying {event.profile_id}", flush=True)
+
+    def elapsed(self):
+        return f"{time.monotonic() - self.started:5.1f}s"
+
+    def install(self):
+        provideHandler(self.before, (IBeforeProfileImportEvent,))
+
+
+def ensure_admin(app, password):
+    """The Zope-level manager that logs in to create and administer sites."""
+    if app.acl_users.getUserById(ADMIN) is None:
+        app.acl_users.userFolderAddUser(ADMIN, password, ["Manager"], [])
+        print(f"MissionPlace: created the Zope user {ADMIN!r}", flush=True)
+
+
+def create_site(app, site_id, demo=True):
+    from plone.distribution.api import site as site_api
+
+    progress = Progress()
+    progress.install()
+    print(f"MissionPlace: creating the site {site_id!r}{' with demo content' if demo else ''}", flush=True)
+    site_api.create(
+        app,
+        "missionplace",
+        {
+            "site_id": site_id,
+            "title": "MissionPlace",
+            "description": (
+                "Collaboration workspace of the Permanent Missions to the United Nations and the UN Secretariat"
+            ),
+            "default_language": "en",
+            "portal_timezone": "America/New_York",
+            "setup_content": demo,
+        },
+    )
+    print(f"MissionPlace: site created in {progress.elapsed().strip()}", flush=True)
+
+
+def configure_mail(site):
+    """The SMTP server and mail queue of MISSIONPLACE_SMTP_HOST/_PORT, at every start."""
+    from missionplace.mail.queue import configure_mailhost
+    from zope.component.hooks import setSite
+
+    setSite(site)
+    try:
+        configure_mailhost(site)
+    finally:
+        setSite(None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("zope_conf")
+    parser.add_argument("site_id")
+    parser.add_argument("--no-demo", action="store_true")
+    args = parser.parse_args(argv)
+
+    # This short-lived process only queues mail; the server delivers it.
+    os.environ["MAILHOST_QUEUE_ONLY"] = "1"
+    # Every new site makes MimetypesRegistry warn "Redefining mime type": noise.
+    logging.getLogger("Products.MimetypesRegistry").setLevel(logging.ERROR)
+    print("MissionPlace: starting Zope to check the site…", flush=True)
+    from Zope2.Startup.run import make_wsgi_app
+    import Zope2
+
+    make_wsgi_app({}, args.zope_conf)
+    app = makerequest(Zope2.app())
+    app.REQUEST["PARENTS"] = [app]
+    setRequest(app.REQUEST)
+    newSecurityManager(None, system)
+    try:
+        ensure_admin(app, os.environ.get("MISSIONPLACE_ADMIN_PASSWORD") or "admin")
+        transaction.commit()
+        if args.site_id in app.objectIds():
+            print(f"MissionPlace: the site {args.site_id!r} exists, reusing its data", flush=True)
+            if upgrade.pending(app[args.site_id].portal_setup):
+                print("MissionPlace: its profile has upgrade steps to run: missionplace-instance upgrade", flush=True)
+        else:
+            create_site(app, args.site_id, demo=not args.no_demo)
+            transaction.commit()
+        configure_mail(app[args.site_id])
+        transaction.commit()
+    except BaseException:
+        transaction.abort()
+        raise
+    finally:
+        app._p_jar.close()
+        Zope2.DB.close()
+
+
+if __name__ == "__main__":
+    main()

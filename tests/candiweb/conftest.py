@@ -1,0 +1,1 @@
+"""Fixtures of tests/candiweb: the shared ones of ../conftest.py suffice."""

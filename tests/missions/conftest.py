@@ -1,0 +1,1 @@
+"""Fixtures of tests/missions: the shared ones of ../conftest.py suffice."""

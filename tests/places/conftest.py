@@ -1,0 +1,1 @@
+"""Fixtures of tests/places: the shared ones of ../conftest.py suffice."""

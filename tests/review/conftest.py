@@ -1,0 +1,1 @@
+"""Fixtures of tests/review: the shared ones of ../conftest.py suffice."""

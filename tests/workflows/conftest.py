@@ -1,0 +1,1 @@
+"""Fixtures of tests/workflows: the shared ones of ../conftest.py suffice."""
