@@ -33,6 +33,8 @@ NO_SUCH = {
 
 @implementer(IFieldDeserializer)
 class RecordDeserializer:
+    """A record the field's vocabulary (vocabularies.records) offers, found by what the client sent."""
+
     def __init__(self, field, context, request):
         self.field = field.bind(context)
         self.context = context
@@ -48,6 +50,8 @@ class RecordDeserializer:
 
 @implementer(IFieldSerializer)
 class RecordSerializer(DefaultFieldSerializer):
+    """restapi's summary of the target, or null for who may not see it."""
+
     def __call__(self):
         target = related(self.context, self.field.__name__)
         if target is None or not api.user.has_permission("View", obj=target):

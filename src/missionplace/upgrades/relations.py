@@ -47,9 +47,8 @@ def migrate(context=None):
             if value is not None and not IRelationValue.providedBy(value):
                 target = _target(value, kind, obj)
                 if target is None:
-                    logger.warning("Relations: %s: %s %r leads to no %s; left empty", brain.getPath(), name, value,
-                                   kind.__name__[1:])  # fmt: skip
                     emptied += 1
+                    logger.warning("Relations: %s: its %s %r is gone; left empty", brain.getPath(), name, value)
                 setattr(obj, name, relation_to(target) if target is not None else None)
                 converted += 1
             updateRelations(obj, None)
@@ -61,10 +60,13 @@ def migrate(context=None):
 
 def _target(uid, kind, obj):
     """The record of ``kind`` with ``uid``, in ``obj``'s language when it has a translation in it."""
-    catalog = api.portal.get_tool("portal_catalog")
-    found = [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(UID=uid)]
-    target = found[0] if found and kind.providedBy(found[0]) else None
+    if not isinstance(uid, str):
+        return None
+    found = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=uid)
+    target = found[0]._unrestrictedGetObject() if found else None
+    if not kind.providedBy(target):
+        return None
     language = getattr(aq_base(obj), "language", None)
-    if target is None or not language:
+    if not language:
         return target
     return ITranslationManager(target).get_translation(language) or target

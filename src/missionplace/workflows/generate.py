@@ -262,14 +262,14 @@ def main(argv=None):
     if args.check:
         found = differences(args.profile)
         for name, problem in found:
-            print(f"{args.profile / name}: {problem}")
+            print(f"{name}: {problem}")
         if found:
             sys.exit("Run `make policies` and commit the files it writes (and an upgrade step).")
         print("The GenericSetup files match policies/*.toml.")
         return
     changed = write(args.profile)
     for name in changed:
-        print(f"wrote {args.profile / name}")
+        print(f"wrote {name} (in {args.profile})")
     print(f"{len(changed)} file(s) changed." if changed else "Nothing changed: the files match policies/*.toml.")
     if changed:
         print("A site made before needs an upgrade step for this change (src/missionplace/upgrades).")
