@@ -25,6 +25,7 @@ SC = f"{PLACE}/elections/security-council-2028-2029"
 HRC_NEXT = f"{PLACE}/elections/human-rights-council-2028-2030"
 KENYA_SC = f"{CANDIDATURES}/ken-security-council-2028-2029"
 EN = {"Accept-Language": "en"}
+FR = {"Accept-Language": "fr"}
 
 
 def uid(site, path):
@@ -186,6 +187,12 @@ def test_an_elections_organ_is_one_of_the_places(site):
     response = site.api("PATCH", SC, "moderator", json={"organ": uid(site, HRC_NEXT)}, headers=EN)
     assert response.status_code == 400
     assert target(site, SC, "organ") == f"{PLACE}/organs/security-council"
+    # In the French place, in French.
+    french = SC.replace("en/", "fr/", 1)
+    response = site.api("PATCH", french, "moderator", json={"organ": f"/{PLACE}/organs/security-council"}, headers=FR)
+    assert response.status_code == 400
+    assert "Cet organe n'existe pas." in response.json()["message"]
+    assert target(site, french, "organ") == "fr/candiweb/organs/security-council"
 
 
 def test_changing_the_election_moves_every_translation_to_its_own(site):
@@ -275,6 +282,9 @@ def test_deleting_an_election_with_candidatures_asks_first(site):
     assert "cannot be deleted: " in error["message"]
     assert f"{site.url}/{KENYA_SC}" in {breach["@id"] for breach in error["breaches"]}
     assert "6 items point to it" in error["message"]  # the six English candidatures, not the translations'
+    french = site.api("DELETE", SC.replace("en/", "fr/", 1), "moderator", headers=FR)
+    assert french.status_code == 409
+    assert "ne peut pas être supprimé" in french.json()["error"]["message"]
     transaction.begin()
     assert "security-council-2028-2029" in site.portal.unrestrictedTraverse(f"{PLACE}/elections").objectIds()
     # An organ that elections point to, likewise.
