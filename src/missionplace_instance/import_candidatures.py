@@ -17,12 +17,11 @@ also reach through the @@import-candidatures page.
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.users import system
+from missionplace_instance.app import zope_app
 from pathlib import Path
-from Testing.makerequest import makerequest
-from zope.globalrequest import setRequest
+from zope.component.hooks import setSite
 from zope.i18n import translate
 import argparse
-import logging
 import sys
 import transaction
 
@@ -71,16 +70,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     data = args.file.read_bytes()
 
-    logging.getLogger("Products.MimetypesRegistry").setLevel(logging.ERROR)
-    from zope.component.hooks import setSite
-    from Zope2.Startup.run import make_wsgi_app
-    import Zope2
-
-    make_wsgi_app({}, args.zope_conf)
-    app = makerequest(Zope2.app())
-    app.REQUEST["PARENTS"] = [app]
-    setRequest(app.REQUEST)
-    try:
+    with zope_app(args.zope_conf) as app:
         if args.site_id not in app.objectIds():
             print(f"MissionPlace: no site {args.site_id!r} in this instance")
             code = 2
@@ -89,12 +79,6 @@ def main(argv=None):
             setSite(site)
             _login(app)
             code = run(site, args.place, data, args.language, out=lambda line: print(line, flush=True))
-    except BaseException:
-        transaction.abort()
-        raise
-    finally:
-        app._p_jar.close()
-        Zope2.DB.close()
     sys.exit(code)
 
 

@@ -5,15 +5,11 @@ Run by ``missionplace-instance create-site``::
     python -m missionplace_instance.site etc/zope.conf missionplace [--no-demo]
 """
 
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.users import system
 from missionplace_instance import upgrade
+from missionplace_instance.app import zope_app
 from Products.GenericSetup.interfaces import IBeforeProfileImportEvent
-from Testing.makerequest import makerequest
 from zope.component import provideHandler
-from zope.globalrequest import setRequest
 import argparse
-import logging
 import os
 import time
 import transaction
@@ -92,18 +88,8 @@ def main(argv=None):
 
     # This short-lived process only queues mail; the server delivers it.
     os.environ["MAILHOST_QUEUE_ONLY"] = "1"
-    # Every new site makes MimetypesRegistry warn "Redefining mime type": noise.
-    logging.getLogger("Products.MimetypesRegistry").setLevel(logging.ERROR)
     print("MissionPlace: starting Zope to check the site…", flush=True)
-    from Zope2.Startup.run import make_wsgi_app
-    import Zope2
-
-    make_wsgi_app({}, args.zope_conf)
-    app = makerequest(Zope2.app())
-    app.REQUEST["PARENTS"] = [app]
-    setRequest(app.REQUEST)
-    newSecurityManager(None, system)
-    try:
+    with zope_app(args.zope_conf) as app:
         ensure_admin(app, os.environ.get("MISSIONPLACE_ADMIN_PASSWORD") or "admin")
         transaction.commit()
         if args.site_id in app.objectIds():
@@ -115,12 +101,6 @@ def main(argv=None):
             transaction.commit()
         configure_mail(app[args.site_id])
         transaction.commit()
-    except BaseException:
-        transaction.abort()
-        raise
-    finally:
-        app._p_jar.close()
-        Zope2.DB.close()
 
 
 if __name__ == "__main__":

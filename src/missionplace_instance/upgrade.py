@@ -10,10 +10,8 @@ does; each step logs what it does) and commits once, at the end: a step that
 fails leaves the site as it was.
 """
 
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.users import system
-from Testing.makerequest import makerequest
-from zope.globalrequest import setRequest
+from missionplace_instance.app import zope_app
+from zope.component.hooks import setSite
 import argparse
 import logging
 import os
@@ -75,36 +73,19 @@ def main(argv=None):
 
     # This short-lived process only queues mail; the server delivers it.
     os.environ["MAILHOST_QUEUE_ONLY"] = "1"
-    logging.getLogger("Products.MimetypesRegistry").setLevel(logging.ERROR)
     # The steps say what they do through the add-on's logger.
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("          %(message)s"))
     logging.getLogger("missionplace").addHandler(handler)
     logging.getLogger("missionplace").setLevel(logging.INFO)
     print("MissionPlace: starting Zope to upgrade the site…", flush=True)
-    from zope.component.hooks import setSite
-    from Zope2.Startup.run import make_wsgi_app
-    import Zope2
-
-    make_wsgi_app({}, args.zope_conf)
-    app = makerequest(Zope2.app())
-    app.REQUEST["PARENTS"] = [app]
-    setRequest(app.REQUEST)
-    newSecurityManager(None, system)
-    try:
+    with zope_app(args.zope_conf) as app:
         if args.site_id not in app.objectIds():
             sys.exit(f"MissionPlace: no site {args.site_id!r} in this database")
         site = app[args.site_id]
         setSite(site)
         upgrade(site, out=lambda line: print(line, flush=True))
         transaction.commit()
-    except BaseException:
-        transaction.abort()
-        raise
-    finally:
-        setSite(None)
-        app._p_jar.close()
-        Zope2.DB.close()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from missionplace.candiweb.records import is_secretariat
 from missionplace.candiweb.records import mark_language_independent
 from missionplace.candiweb.records import RecordError
 from missionplace.candiweb.records import related
+from missionplace.candiweb.records import related_uid
 from missionplace.mail.queue import send
 from missionplace.missions import mission as missions
 from missionplace.permissions import RECORD_RESULTS
@@ -251,14 +252,12 @@ def candidature_status_indexer(obj):
 
 @indexer(ICandidature)
 def candidature_election_indexer(obj):
-    election = related(obj, "election")
-    return api.content.get_uuid(election) if election is not None else None
+    return related_uid(obj, "election")
 
 
 @indexer(ICandidature)
 def candidature_organ_indexer(obj):
-    organ = related(related(obj, "election"), "organ")
-    return api.content.get_uuid(organ) if organ is not None else None
+    return related_uid(related(obj, "election"), "organ")
 
 
 @indexer(ICandidature)

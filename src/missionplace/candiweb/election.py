@@ -2,8 +2,7 @@
 
 from missionplace import _
 from missionplace.candiweb.records import mark_language_independent
-from missionplace.candiweb.records import related
-from plone import api
+from missionplace.candiweb.records import related_uid
 from plone.app.multilingual.dx import directives as multilingual
 from plone.app.textfield import RichText
 from plone.app.z3cform.widgets.select import SelectFieldWidget
@@ -91,8 +90,7 @@ def election_status_indexer(obj):
 
 @indexer(IElection)
 def election_organ_indexer(obj):
-    organ = related(obj, "organ")
-    return api.content.get_uuid(organ) if organ is not None else None
+    return related_uid(obj, "organ")
 
 
 @indexer(IElection)

@@ -135,6 +135,12 @@ def related(obj, name):
     return value.to_object if IRelationValue.providedBy(value) else None
 
 
+def related_uid(obj, name):
+    """The UID of what ``related`` finds, else None: what the listings' indexes hold."""
+    target = related(obj, name)
+    return api.content.get_uuid(target) if target is not None else None
+
+
 def relation_to(obj):
     """A new relation to ``obj``, to store in a relation field of one item (the relation catalog learns it
     when the item is added or modified)."""
