@@ -11,7 +11,7 @@ PINS_DATE := 2026-09-11
 PINS_NEWER := collective.workspace=2026-11-01
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run upgrade test security-soak lint format pins buildout i18n policies upgrade-fixture clean
+.PHONY: help install install-test run upgrade test security-soak lint format pins buildout i18n policies upgrade-fixture clean bench bench-smoke
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,24 @@ run: install  ## Create the site with demo content if missing, serve it on http:
 upgrade: install  ## Run the site's pending upgrade steps (after pulling a new version)
 	$(BIN)/missionplace-instance upgrade
 
+# The site on several Zope instances, on one machine: PostgreSQL (a cluster of
+# its own in instance/var/cluster/pg unless MISSIONPLACE_RELSTORAGE_DSN is set),
+# INSTANCES instances on RelStorage, HAProxy and Varnish (Debian's haproxy and
+# varnish packages) on CLUSTER_PORT, the instances and HAProxy on the ports after it.
+INSTANCES ?= 2
+CLUSTER_PORT ?= 8080
+.PHONY: cluster
+cluster: install  ## The site on INSTANCES=2 instances behind HAProxy and Varnish, http://localhost:8080/
+	$(BIN)/missionplace-instance cluster --instances $(INSTANCES) --port $(CLUSTER_PORT)
+
+# Generated content for benchmarks: tops the site up to ITEMS items (an item is
+# one content object in one language), the same ones for the same SEED.
+ITEMS ?= 2000
+SEED ?= 2026
+.PHONY: generate
+generate: install  ## Fill the site with generated content for benchmarks (ITEMS=2000 SEED=2026)
+	$(BIN)/missionplace-instance generate --items $(ITEMS) --seed $(SEED)
+
 # Two workers (pytest-xdist), a file each at a time: most tests wait on a
 # server in their own process, and this machine has two cores.
 TEST_WORKERS ?= 2
@@ -55,13 +73,21 @@ test: install-test  ## Run the whole test suite
 security-soak: install-test  ## The adversarial suite with every payload on every target (slow)
 	MISSIONPLACE_ADVERSARIAL_FULL=1 $(BIN)/pytest tests/security/test_adversarial_*.py $(PYTEST_ARGS)
 
+# Not timed tests: MissionPlace against stock Plone 6.2.2 and its goals, measured with locust in
+# throwaway instances (benchmarks/.work/); see benchmarks/README.md.  The suite runs the smoke.
+bench: install-test  ## Run the benchmarks at 2k, 10k, 20k items; writes benchmarks/RESULTS.md
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-smoke: install-test  ## The benchmarks in a few seconds each, to check the harness
+	$(BIN)/python -m benchmarks.run --smoke $(BENCH_ARGS)
+
 lint: install-test  ## Check the code with ruff
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: install-test  ## Format the code with ruff
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
 
 pins: $(BIN)/uv  ## Refresh constraints.txt from constraints.in (see README, "Pins")
 	$(BIN)/uv pip compile constraints.in --python-version 3.11 --exclude-newer $(PINS_DATE) \

@@ -40,6 +40,7 @@ setup(
             # Form models (forms/<model>/fields.xml, actions.xml) and data files.
             "forms/*/*.xml",
             "**/data/*.csv",
+            "**/data/*.toml",
             "locales/*.pot",
             "locales/*/LC_MESSAGES/*.po",
             "locales/*/LC_MESSAGES/*.mo",
@@ -61,6 +62,8 @@ setup(
         "collective.easyform",
         # Security: spam protection of public forms (login throttling is our own: security/logins.py).
         "collective.honeypot",
+        # Each instance's own mail queue folder and SMTP server (mail/configure.zcml).
+        "collective.monkeypatcher",
         # CandiWeb's exports (XLSX) and its iCal feed of election dates.
         "openpyxl",
         "icalendar",
@@ -84,6 +87,8 @@ setup(
             "plone.recipe.zope2instance",
             "ruff",
             "i18ndude",
+            # The benchmarks (benchmarks/, `make bench`; its smoke run is part of the suite).
+            "locust",
         ],
     },
     entry_points={

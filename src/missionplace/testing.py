@@ -25,22 +25,21 @@ class MissionPlaceLayer(PloneSandboxLayer):
         applyProfile(portal, "missionplace:default")
 
 
+def testing_layers(fixture, name):
+    """The integration, functional and server layers over ``fixture``, named MissionPlace:<name>Integration...
+
+    The server layer runs a real waitress server on a free port, for HTTP and browser tests.
+    """
+    return (
+        IntegrationTesting(bases=(fixture,), name=f"MissionPlace:{name}Integration"),
+        FunctionalTesting(bases=(fixture,), name=f"MissionPlace:{name}Functional"),
+        FunctionalTesting(bases=(fixture, WSGI_SERVER_FIXTURE), name=f"MissionPlace:{name}Server"),
+    )
+
+
 MISSIONPLACE_FIXTURE = MissionPlaceLayer()
-
-MISSIONPLACE_INTEGRATION_TESTING = IntegrationTesting(
-    bases=(MISSIONPLACE_FIXTURE,),
-    name="MissionPlace:Integration",
-)
-
-MISSIONPLACE_FUNCTIONAL_TESTING = FunctionalTesting(
-    bases=(MISSIONPLACE_FIXTURE,),
-    name="MissionPlace:Functional",
-)
-
-# A real waitress server on a free port, for HTTP and browser tests.
-MISSIONPLACE_SERVER_TESTING = FunctionalTesting(
-    bases=(MISSIONPLACE_FIXTURE, WSGI_SERVER_FIXTURE),
-    name="MissionPlace:Server",
+MISSIONPLACE_INTEGRATION_TESTING, MISSIONPLACE_FUNCTIONAL_TESTING, MISSIONPLACE_SERVER_TESTING = testing_layers(
+    MISSIONPLACE_FIXTURE, ""
 )
 
 
@@ -54,13 +53,8 @@ class MissionPlaceDemoLayer(PloneSandboxLayer):
 
 
 MISSIONPLACE_DEMO_FIXTURE = MissionPlaceDemoLayer()
-
-MISSIONPLACE_DEMO_INTEGRATION_TESTING = IntegrationTesting(
-    bases=(MISSIONPLACE_DEMO_FIXTURE,),
-    name="MissionPlace:DemoIntegration",
-)
-
-MISSIONPLACE_DEMO_SERVER_TESTING = FunctionalTesting(
-    bases=(MISSIONPLACE_DEMO_FIXTURE, WSGI_SERVER_FIXTURE),
-    name="MissionPlace:DemoServer",
-)
+(
+    MISSIONPLACE_DEMO_INTEGRATION_TESTING,
+    MISSIONPLACE_DEMO_FUNCTIONAL_TESTING,
+    MISSIONPLACE_DEMO_SERVER_TESTING,
+) = testing_layers(MISSIONPLACE_DEMO_FIXTURE, "Demo")

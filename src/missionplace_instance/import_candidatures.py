@@ -15,18 +15,13 @@ import are the add-on's (missionplace.candiweb.importer), which moderators
 also reach through the @@import-candidatures page.
 """
 
-from AccessControl.SecurityManagement import newSecurityManager
-from AccessControl.users import system
+from missionplace_instance.app import open_site
 from missionplace_instance.app import zope_app
 from pathlib import Path
-from zope.component.hooks import setSite
 from zope.i18n import translate
 import argparse
 import sys
 import transaction
-
-
-ADMIN = "admin"
 
 
 def run(site, place_path, data, language="en", out=print):
@@ -54,12 +49,6 @@ def run(site, place_path, data, language="en", out=print):
     return 0
 
 
-def _login(app):
-    """As the Zope administrator when there is one (recorded as the creator), else as the system."""
-    admin = app.acl_users.getUserById(ADMIN)
-    newSecurityManager(None, admin.__of__(app.acl_users) if admin is not None else system)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("zope_conf")
@@ -71,14 +60,10 @@ def main(argv=None):
     data = args.file.read_bytes()
 
     with zope_app(args.zope_conf) as app:
-        if args.site_id not in app.objectIds():
-            print(f"MissionPlace: no site {args.site_id!r} in this instance")
-            code = 2
-        else:
-            site = app[args.site_id]
-            setSite(site)
-            _login(app)
-            code = run(site, args.place, data, args.language, out=lambda line: print(line, flush=True))
+        site = open_site(app, args.site_id)
+        code = (
+            2 if site is None else run(site, args.place, data, args.language, out=lambda line: print(line, flush=True))
+        )
     sys.exit(code)
 
 

@@ -8,6 +8,13 @@
                                        PostgreSQL database of MISSIONPLACE_RELSTORAGE_DSN
     missionplace-instance import-candidatures FILE [--place en/candiweb]
                                        import historical candidatures (CSV): all or none
+    missionplace-instance cluster [--instances 2] [--port 8080]
+                                       PostgreSQL, N instances on RelStorage, HAProxy
+                                       and Varnish on this machine (cluster.py)
+    missionplace-instance generate --items N [--seed S] [--pending-ratio R]
+                                       top the site up to N generated items for benchmarks
+                                       (an item is one content object in one language: a
+                                       page and its five translations are six items)
 
 Settings come from the environment, so that `make run` needs no arguments:
 
@@ -18,16 +25,25 @@ Settings come from the environment, so that `make run` needs no arguments:
     MISSIONPLACE_ADMIN_PASSWORD    password of the Zope "admin" (default: admin)
     MISSIONPLACE_SITE_ID           id of the site (default: missionplace)
     MISSIONPLACE_DEMO              "0" creates the site without demo content
-    MISSIONPLACE_SMTP_HOST / _PORT the SMTP server mail is delivered to, set at
-                                   every start (unset: the mail control panel's,
-                                   at first localhost 25)
+    MISSIONPLACE_SMTP_HOST / _PORT the SMTP server mail is delivered to, read by
+                                   this process only (unset: the mail control
+                                   panel's, at first localhost 25)
     MISSIONPLACE_MAIL_QUEUE        the mail queue folder (default: var/mailqueue)
     MISSIONPLACE_MAIL_FROM         the sender address of a site that has none
+    MISSIONPLACE_TRUSTED_PROXIES   the proxies in front of this instance (comma-
+                                   separated addresses or networks), trusted to
+                                   forward the client's address (X-Forwarded-For);
+                                   replaces missionplace.login.trusted_proxies
+    MISSIONPLACE_CACHE_PROXY       the caching proxies this instance purges when
+                                   content changes (comma-separated URLs, e.g.
+                                   http://127.0.0.1:8080; purging.py)
     MISSIONPLACE_SECURE_COOKIES    "1": cookies are always Secure (behind an HTTPS
                                    proxy that sends no X-Forwarded-Proto); read by
                                    the server at each request (security/headers.py)
 """
 
+from ipaddress import ip_address
+from missionplace_instance import cluster
 from pathlib import Path
 import argparse
 import multiprocessing
@@ -88,6 +104,16 @@ class Instance:
             return self._template("relstorage.conf.in", DSN=self.dsn.replace("$", "$$"))
         return self._template("filestorage.conf.in")
 
+    def trusted_proxy_lines(self):
+        """zope.conf's ``trusted-proxy`` lines: the addresses of MISSIONPLACE_TRUSTED_PROXIES (Zope takes no networks)."""
+        lines = []
+        for entry in _env("TRUSTED_PROXIES", "").split(","):
+            try:
+                lines.append(f"trusted-proxy {ip_address(entry.strip())}")
+            except ValueError:
+                continue  # a network (or nothing): only our own check reads it (security/logins.py)
+        return "\n".join(lines)
+
     def configure(self):
         """Write etc/zope.conf and etc/zope.ini for the storage in use."""
         for folder in ("log", "cache", "blobcache" if self.dsn else "filestorage"):
@@ -102,6 +128,7 @@ class Instance:
                 DEBUG_MODE="off",
                 SITE_ID=self.site_id,
                 STORAGE=storage.rstrip("\n"),
+                TRUSTED_PROXIES=self.trusted_proxy_lines(),
             )
         )
         self.zope_ini.write_text(self._template("zope.ini.in", LISTEN=self.listen, VAR=self.var))
@@ -153,6 +180,19 @@ class Instance:
         if code:
             sys.exit(code)
 
+    def generate(self, items, seed, pending_ratio):
+        """Top the site up to ``items`` generated items (see missionplace_instance.generate)."""
+        from missionplace_instance import generate
+
+        if not items or items < 1:
+            sys.exit("MissionPlace: say how many items the site should hold: generate --items N")
+        args = [str(self.zope_conf), self.site_id, "--items", str(items)]
+        args += ["--seed", str(seed)] if seed is not None else []
+        args += ["--pending-ratio", str(pending_ratio)] if pending_ratio is not None else []
+        code = _in_child(generate.main, args)
+        if code:
+            sys.exit(code)
+
     def serve(self):
         host, port = self.listen.rsplit(":", 1)
         password = "the password in MISSIONPLACE_ADMIN_PASSWORD" if _env("ADMIN_PASSWORD", "") else "password admin"
@@ -165,12 +205,37 @@ class Instance:
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="missionplace-instance", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "command", choices=["configure", "create-site", "serve", "upgrade", "to-relstorage", "import-candidatures"]
+        "command",
+        choices=[
+            "configure",
+            "create-site",
+            "serve",
+            "upgrade",
+            "to-relstorage",
+            "import-candidatures",
+            "generate",
+            "cluster",
+        ],
     )
     parser.add_argument("file", nargs="?", help="import-candidatures: the CSV file")
     parser.add_argument("--place", default="en/candiweb", help="import-candidatures: the CandiWeb place")
+    parser.add_argument(
+        "--items",
+        type=int,
+        help="generate: how many generated items the site should hold; an item is one content object in one "
+        "language, so a page and its five translations count six (rounded up to whole groups of six)",
+    )
+    parser.add_argument("--seed", type=int, help="generate: another seed makes other content (default 2026)")
+    parser.add_argument("--pending-ratio", type=float, help="generate: the share pending review (default 0.05)")
     parser.add_argument("--instance", help="instance folder (default: $MISSIONPLACE_INSTANCE or ./instance)")
+    parser.add_argument("--instances", type=int, default=2, help="cluster: how many Zope instances")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="cluster: Varnish's port; the instances and HAProxy follow"
+    )
     args = parser.parse_args(argv)
+    if args.command == "cluster":
+        # Instances of its own, each configured in its own folder: not this instance's etc/.
+        sys.exit(cluster.run(instances=args.instances, port=args.port, home=args.instance))
     instance = Instance(args.instance)
     demo = _env("DEMO", "1") != "0"
     instance.configure()
@@ -184,6 +249,8 @@ def main(argv=None):
         instance.serve()
     if args.command == "import-candidatures":
         instance.import_candidatures(args.file, args.place)
+    if args.command == "generate":
+        instance.generate(args.items, args.seed, args.pending_ratio)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Run by ``missionplace-instance create-site``::
 """
 
 from missionplace_instance import upgrade
+from missionplace_instance.app import ADMIN
 from missionplace_instance.app import zope_app
 from Products.GenericSetup.interfaces import IBeforeProfileImportEvent
 from zope.component import provideHandler
@@ -13,9 +14,6 @@ import argparse
 import os
 import time
 import transaction
-
-
-ADMIN = "admin"
 
 
 class Progress:
@@ -67,18 +65,6 @@ def create_site(app, site_id, demo=True):
     print(f"MissionPlace: site created in {progress.elapsed().strip()}", flush=True)
 
 
-def configure_mail(site):
-    """The SMTP server and mail queue of MISSIONPLACE_SMTP_HOST/_PORT, at every start."""
-    from missionplace.mail.queue import configure_mailhost
-    from zope.component.hooks import setSite
-
-    setSite(site)
-    try:
-        configure_mailhost(site)
-    finally:
-        setSite(None)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("zope_conf")
@@ -99,8 +85,7 @@ def main(argv=None):
         else:
             create_site(app, args.site_id, demo=not args.no_demo)
             transaction.commit()
-        configure_mail(app[args.site_id])
-        transaction.commit()
+        # Nothing else is written at a start: the mail queue and SMTP server are the process's (mail/queue.py).
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Through the code and the moderators' upload page (real HTTP, CSRF token); the
 command line (missionplace_instance) in tests/instance/test_import_candidatures.py.
 """
 
+from AccessControl import Unauthorized
 from lxml import html
 from missionplace.candiweb import importer
 from missionplace.candiweb.importer import ImportRefused
@@ -112,6 +113,39 @@ def test_the_error_report_speaks_the_users_language(demo_portal):
     )
     assert translate(error, target_language="fr") == translate(expected, target_language="fr")
     assert "FRX" in translate(error, target_language="fr")
+
+
+def failing_on_second_row(monkeypatch, error):
+    """Importer.create: the first row is written, the second raises ``error``."""
+    create = importer.Importer.create
+    rows = []
+
+    def create_then_fail(self, row):
+        rows.append(row)
+        if len(rows) == 2:
+            raise error
+        return create(self, row)
+
+    monkeypatch.setattr(importer.Importer, "create", create_then_fail)
+
+
+def test_a_row_refused_while_being_written_imports_nothing(demo_portal, monkeypatch):
+    place = demo_portal["en"]["candiweb"]
+    before = count(place)
+    failing_on_second_row(monkeypatch, Unauthorized("Cannot create Candidature"))
+    with api.env.adopt_user(username="moderator"), pytest.raises(ImportRefused) as refused:
+        importer.import_candidatures(place, SAMPLE.read_bytes())
+    assert english(refused.value.errors) == [
+        "Row 3 could not be saved (Cannot create Candidature); nothing was imported."
+    ]
+    assert count(place) == before  # the first row, written, was rolled back
+
+
+def test_a_fault_while_writing_is_not_passed_off_as_a_refused_row(demo_portal, monkeypatch):
+    place = demo_portal["en"]["candiweb"]
+    failing_on_second_row(monkeypatch, KeyError("a bug"))
+    with api.env.adopt_user(username="moderator"), pytest.raises(KeyError):
+        importer.import_candidatures(place, SAMPLE.read_bytes())
 
 
 # Over HTTP: the moderators' upload page.

@@ -330,3 +330,30 @@ def test_the_relation_catalog_knows_the_demo_records(demo_portal):
     assert [rel.from_object for rel in api.relation.get(target=organ, relationship="organ", unrestricted=True)] == [
         election
     ]
+
+
+def test_changing_an_election_relists_its_candidatures_in_every_language(site):
+    """The listings filter candidatures by their election's year, date and organ: they follow a change at once."""
+
+    def listed(year):
+        transaction.begin()
+        catalog = api.portal.get_tool("portal_catalog")
+        return sorted(
+            b.getPath().split("/plone/")[1]
+            for b in catalog.unrestrictedSearchResults(portal_type="Candidature", year=year, mission="ken")
+        )
+
+    kenya = [KENYA_SC.replace("en/", f"{language}/", 1) for language in ("ar", "en", "es", "fr", "ru", "zh")]
+    assert set(kenya) <= set(listed(2027))
+    assert listed(2031) == []
+    response = site.api("PATCH", SC, "moderator", json={"year": 2031, "election_date": "2031-06-03"}, headers=EN)
+    assert response.status_code == 204, response.text
+    assert set(kenya) <= set(listed(2031))
+    assert not set(kenya) & set(listed(2027))
+    transaction.begin()
+    catalog = api.portal.get_tool("portal_catalog")
+    dates = {
+        b.election_date
+        for b in catalog.unrestrictedSearchResults(portal_type="Candidature", path=["/plone/" + path for path in kenya])
+    }
+    assert dates == {"2031-06-03"}

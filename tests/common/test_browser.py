@@ -28,4 +28,7 @@ def test_arabic_reads_right_to_left(server, page):
     site_url = f"http://{server['host']}:{server['port']}/{server['portal'].getId()}"
     page.goto(f"{site_url}/ar")
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The title (the tab's, the window's) reads right to left too: it takes the document's direction.
+    assert page.evaluate("getComputedStyle(document.querySelector('title')).direction") == "rtl"
     screenshot(page, "arabic-front-page")

@@ -46,6 +46,8 @@ def test_language_folder_speaks_its_language(addon_site_url, language, direction
     assert page.status_code == 200
     root = html.fromstring(page.content)
     assert root.get("lang") == language
+    # Plone's main_template sets the body's; ours (common/browser/direction.py) the document's.
+    assert root.find("body").get("dir") == direction
     assert root.get("dir") == direction
     assert login_label in page.text
 

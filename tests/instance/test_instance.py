@@ -108,7 +108,7 @@ def test_make_run_then_move_to_relstorage(instance_home, pg_dsn, serve):
     out = run("create-site", env)
     assert "exists, reusing its data" in out
     assert "upgrade steps to run" not in out
-    assert "at version 1001, nothing to upgrade" in run("upgrade", env)
+    assert "at version 1002, nothing to upgrade" in run("upgrade", env)
 
     server = serve(env, port)
     root = requests.get(server.url + "/", allow_redirects=False, timeout=30)

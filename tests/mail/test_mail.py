@@ -301,31 +301,60 @@ def test_a_message_that_cannot_be_composed_never_breaks_the_transition(server_po
     assert mail.pending() == []
 
 
-def test_configuration_comes_from_the_environment_or_the_control_panel(demo, tmp_path, monkeypatch):
+def test_queue_and_server_are_the_processs_never_the_databases(demo, tmp_path, monkeypatch):
     from App.config import getConfiguration
 
     portal = demo["portal"]
+    mailhost = portal.MailHost
     for name in ("MISSIONPLACE_SMTP_HOST", "MISSIONPLACE_SMTP_PORT", "MISSIONPLACE_MAIL_QUEUE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(getConfiguration(), "clienthome", str(tmp_path))
     api.portal.set_registry_record("plone.smtp_host", "mail.un.example")
     api.portal.set_registry_record("plone.smtp_port", 2525)
-    mailhost = mail.configure_mailhost(portal)
-    # Unset variables keep what the administrator chose in the mail control panel.
-    assert (mailhost.smtp_host, mailhost.smtp_port) == ("mail.un.example", 2525)
-    assert api.portal.get_registry_record("plone.smtp_host") == "mail.un.example"
+    transaction.savepoint()
+    # Unset variables: the server the administrator chose in the mail control panel, for every
+    # mailer the MailHost makes (Plone's password reset sends at once, through it).
+    assert mail.smtp_server() == ("mail.un.example", 2525)
+    assert (mailhost._makeMailer().hostname, mailhost._makeMailer().port) == ("mail.un.example", 2525)
     # Always through the queue, in the instance's var folder.
     assert mailhost.smtp_queue is True
     assert mailhost.smtp_queue_directory == str(tmp_path / "mailqueue")
     assert {p.name for p in (tmp_path / "mailqueue").iterdir()} == {"cur", "new", "tmp"}
+
+    # The process's own settings are read where mail is queued and delivered, and written nowhere.
     monkeypatch.setenv("MISSIONPLACE_SMTP_HOST", "smtp.missions.example")
     monkeypatch.setenv("MISSIONPLACE_SMTP_PORT", "587")
     monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "elsewhere"))
-    mail.configure_mailhost(portal)
-    assert (mailhost.smtp_host, mailhost.smtp_port) == ("smtp.missions.example", 587)
-    assert (api.portal.get_registry_record("plone.smtp_host"), api.portal.get_registry_record("plone.smtp_port")) == (
-        "smtp.missions.example",
-        587,
-    )
+    assert mail.smtp_server() == ("smtp.missions.example", 587)
+    assert (mailhost._makeMailer().hostname, mailhost._makeMailer().port) == ("smtp.missions.example", 587)
     assert mailhost.smtp_queue_directory == str(tmp_path / "elsewhere")
+    assert {p.name for p in (tmp_path / "elsewhere").iterdir()} == {"cur", "new", "tmp"}
+    mail.configure_mailhost(portal)  # what installing the profile writes
+    assert not mailhost._p_changed
+    assert (api.portal.get_registry_record("plone.smtp_host"), api.portal.get_registry_record("plone.smtp_port")) == (
+        "mail.un.example",
+        2525,
+    )
     assert api.portal.get_registry_record("plone.email_from_address")
+    # Nor can the ZMI (or a mailhost.xml) send this process's queue elsewhere.
+    mailhost.manage_makeChanges("Mail", "localhost", 25, smtp_queue=True, smtp_queue_directory=str(tmp_path / "zmi"))
+    assert mailhost.smtp_queue_directory == str(tmp_path / "elsewhere")
+    assert not (tmp_path / "zmi").exists()
+
+
+def test_mail_is_queued_in_the_folder_of_the_process_that_sends_it(server_portal, smtp, tmp_path, monkeypatch):
+    # As in another instance of the same site, started with another queue folder and delivering nothing.
+    monkeypatch.setenv("MAILHOST_QUEUE_ONLY", "1")
+    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "other-instance"))
+    act(draft(server_portal), "submit", "editor-fra")
+    (waiting,) = mail.pending()
+    assert Path(waiting).parent.parent == tmp_path / "other-instance"
+    assert smtp.inbox.envelopes == []
+    # Back in the instance that delivers: its own queue, which the other one never touched.
+    monkeypatch.setenv("MISSIONPLACE_MAIL_QUEUE", str(tmp_path / "mailqueue"))
+    monkeypatch.delenv("MAILHOST_QUEUE_ONLY")
+    assert mail.pending() == []
+    act(draft(server_portal, title="Candidature of Brazil"), "submit", "editor-fra")
+    (message,) = smtp.wait_for(1)
+    assert message["Subject"] == "For review: Candidature of Brazil"
+    assert len(list((tmp_path / "other-instance" / "new").iterdir())) == 1

@@ -12,6 +12,7 @@ from plone import api
 from plone.protect.authenticator import createToken
 from support import PASSWORD
 from zope.component.hooks import setSite
+from zope.i18n import translate
 import pytest
 import requests
 import transaction
@@ -243,6 +244,21 @@ def test_our_work_filters(site, work):
     assert titles(found["submitted"]) == ["Note informatique"]
     assert {item["place"] for group in GROUPS for item in found[group]} == {"informatics"}
     assert titles(our_work(site, "editor-fra", language="en")["submitted"]) == ["France candidature"]
+
+
+def test_states_are_titled_after_each_items_own_policy(site, work):
+    # "published" is "Published" in CandiWeb, "Published to the group" in a working group.
+    create(site, "editor-fra", "fr/informatics", "Note publiée", SUBMIT, ("moderator", "approve", ""))
+    found = our_work(site, "editor-fra")
+    published = {item["title"]: item["state_title"] for item in found["published"]}
+    assert published["France published"] == "Published"
+    assert published["Note publiée"] == "Published to the group"
+    submitted = {item["title"]: item["state_title"] for item in found["submitted"]}
+    assert submitted["France candidature"] == submitted["Note informatique"] == "Pending review"
+    french = site.api("GET", "fr/@our-work", "editor-fra", headers={"Accept-Language": "fr"}).json()
+    titles = {item["title"]: item["state_title"] for item in french["published"]}
+    assert titles["Note publiée"] == translate("Published to the group", domain="plone", target_language="fr")
+    assert titles["Note publiée"] != "Published to the group"
 
 
 def test_our_work_of_brazil_shows_nothing_of_france(site, work):

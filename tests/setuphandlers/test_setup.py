@@ -31,7 +31,7 @@ class TestInstall:
         assert IMissionPlaceLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("missionplace:default") == ("1001",)
+        assert setup_tool.getLastVersionForProfile("missionplace:default") == ("1002",)
 
     def test_barceloneta_is_the_theme(self, portal):
         from plone.app.theming.utils import getCurrentTheme

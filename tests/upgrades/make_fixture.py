@@ -24,7 +24,10 @@ import tempfile
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 # Profile version -> the commit whose profiles/default/metadata.xml released it.
-FIXTURES = {"1000": "7fe19a5bb82406f29d5a0f2d4c2f93f2e93228f5"}
+FIXTURES = {
+    "1000": "7fe19a5bb82406f29d5a0f2d4c2f93f2e93228f5",
+    "1001": "0c467166c48e42f79e5f095ab4d59bd48a6da04c",
+}
 SITE_ID = "missionplace"
 PACK = """
 import sys, time

@@ -1,8 +1,8 @@
 """A site created by the previous release upgrades, by its upgrade steps, to exactly what a new site is.
 
-tests/upgrades/fixtures/missionplace-1000.fs.gz is a site that version 1000 of
-the profile created (README.md there says from which commit, and how to remake
-it).  A copy of it is opened with the current code in a process of its own
+tests/upgrades/fixtures/missionplace-N.fs.gz are sites that the released
+versions N of the profile created (README.md there says from which commits,
+and how to remake them).  A copy of each is opened with the current code in a process of its own
 (upgrade_site.py), upgraded through portal_setup's upgradeProfile, and
 compared with a site that the current code creates in the same process.
 """
@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import pytest
+import re
 import shutil
 import subprocess
 import sys
@@ -20,13 +21,15 @@ import sys
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-FIXTURE = HERE / "fixtures" / "missionplace-1000.fs.gz"
+# Every kept fixture (a site that a released version created) is upgraded to the current version.
+FIXTURES = sorted((HERE / "fixtures").glob("missionplace-*.fs.gz"))
+CODE_VERSION = re.search(r"<version>(\d+)</version>", (REPO / "profiles/default/metadata.xml").read_text())[1]
 SITE_ID = "missionplace"
 FIX = "Write the upgrade step that makes a site of the previous version equal a new one (src/missionplace/upgrades)."
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+@pytest.fixture(scope="module", params=FIXTURES, ids=lambda path: path.name.split(".")[0])
+def sites(request, tmp_path_factory):
     """{"upgraded": ..., "fresh": ...}: upgrade_site.py's description of the upgraded fixture and of a new site."""
     home = tmp_path_factory.mktemp("upgrade-instance")
     for template in [*(REPO / "instance").glob("*.in"), REPO / "instance" / "site.zcml"]:
@@ -40,7 +43,7 @@ def sites(tmp_path_factory):
     }
     command = Path(sys.executable).with_name("missionplace-instance")
     subprocess.run([command, "configure"], env=env, check=True, capture_output=True)
-    with gzip.open(FIXTURE) as source, (home / "var" / "filestorage" / "Data.fs").open("wb") as target:
+    with gzip.open(request.param) as source, (home / "var" / "filestorage" / "Data.fs").open("wb") as target:
         shutil.copyfileobj(source, target)
     out = home / "sites.json"
     done = subprocess.run(
@@ -88,8 +91,8 @@ def assert_same(sites, part):
 
 def test_the_profile_is_at_the_new_version_with_nothing_pending(sites):
     upgraded, fresh = sites["upgraded"], sites["fresh"]
-    assert upgraded["code_version"] == "1001"
-    assert upgraded["version"] == fresh["version"] == ["1001"]
+    assert upgraded["code_version"] == CODE_VERSION
+    assert upgraded["version"] == fresh["version"] == [CODE_VERSION]
     assert upgraded["pending"] == [], upgraded["pending"]
 
 

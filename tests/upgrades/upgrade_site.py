@@ -32,7 +32,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 FRESH = "fresh"
 PROFILE = "missionplace:default"
 CANDIDATURE = "en/candiweb/candidatures/fra-human-rights-council-2028-2030"
-REGISTRY_PREFIXES = ("missionplace", "plone.app.discussion.interfaces.IDiscussionSettings", "plone.site_logo")
+REGISTRY_PREFIXES = (
+    "missionplace",
+    "plone.app.discussion.interfaces.IDiscussionSettings",
+    "plone.site_logo",
+    # Caching (issue 11): rulesets, operations, purging.
+    "plone.caching",
+    "plone.app.caching",
+    "plone.cachepurging",
+)
 
 
 def plain(value):
@@ -167,6 +175,7 @@ def catalog(site):
             "review_state": data.get("review_state"),
             "object_provides": sorted(_generated(value) for value in data.get("object_provides") or ()),
             "allowedRolesAndUsers": sorted(data.get("allowedRolesAndUsers") or ()),
+            "place_grants": sorted(data.get("place_grants") or ()),
         }
     return {
         "indexes": {

@@ -10,7 +10,6 @@ the owning mission submit them; nothing is elevated.
 
 from AccessControl import Unauthorized
 from collective.easyform.actions import Action
-from collective.easyform.actions import ActionFactory
 from collective.easyform.api import get_context
 from collective.easyform.browser.view import EasyFormFormWrapper
 from collective.easyform.config import FORM_ERROR_MARKER
@@ -23,6 +22,7 @@ from missionplace.candiweb.records import related
 from missionplace.candiweb.records import relation_to
 from missionplace.candiweb.vocabularies import elections_vocabulary
 from missionplace.common.translations import in_language
+from missionplace.forms.actions import action_type
 from missionplace.missions import mission as missions
 from missionplace.permissions import ADD_CANDIDATURE
 from missionplace.places import membership
@@ -30,7 +30,6 @@ from missionplace.places.membership import top_place
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from plone.namedfile.file import NamedBlobFile
-from plone.supermodel.exportimport import BaseHandler
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
 from types import SimpleNamespace
@@ -207,12 +206,9 @@ class CreateCandidature(Action):
         return None
 
 
-CreateCandidatureAction = ActionFactory(
-    CreateCandidature,
-    _("action_create_candidature", default="MissionPlace: create candidature"),
-    "cmf.ManagePortal",
+CreateCandidatureAction, CreateCandidatureHandler = action_type(
+    CreateCandidature, _("action_create_candidature", default="MissionPlace: create candidature")
 )
-CreateCandidatureHandler = BaseHandler(CreateCandidature)
 
 
 class AnnounceFormView(EasyFormFormWrapper):

@@ -17,6 +17,7 @@ from missionplace.candiweb.records import mark_language_independent
 from missionplace.candiweb.records import RecordError
 from missionplace.candiweb.records import related
 from missionplace.candiweb.records import related_uid
+from missionplace.common.translations import translations
 from missionplace.mail.queue import send
 from missionplace.missions import mission as missions
 from missionplace.permissions import RECORD_RESULTS
@@ -269,3 +270,18 @@ def candidature_year_indexer(obj):
 def candidature_date_indexer(obj):
     value = getattr(related(obj, "election"), "election_date", None)
     return value.isoformat() if value else None
+
+
+# What a candidature's listings show of its election: recomputed when the election changes.
+FROM_ELECTION = ["organ", "year", "election_date"]
+
+
+def reindex_candidatures(election, event):
+    """An election changed (its organ, year or date): its candidatures, in every language, are listed anew."""
+    catalog = api.portal.get_tool("portal_catalog")
+    for translation in translations(election):
+        # Unrestricted: the listings are everybody's, also the candidatures the editor of the election cannot see.
+        for relation in api.relation.get(target=translation, relationship="election", unrestricted=True):
+            candidature = relation.from_object
+            if candidature is not None:
+                catalog.reindexObject(candidature, idxs=FROM_ELECTION, update_metadata=True)

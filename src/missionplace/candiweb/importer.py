@@ -13,6 +13,7 @@ Columns (first line; UTF-8, comma-separated, as spreadsheets save them):
 not-elected), ``description`` (optional).  See data/sample-candidatures.csv.
 """
 
+from AccessControl import Unauthorized
 from dataclasses import dataclass
 from datetime import date
 from missionplace import _
@@ -22,7 +23,9 @@ from missionplace.candiweb.records import relation_to
 from missionplace.missions import mission as missions
 from missionplace.review import notifications
 from plone import api
+from plone.api.exc import PloneApiError
 from plone.dexterity.utils import createContentInContainer
+from Products.CMFCore.WorkflowCore import WorkflowException
 from types import SimpleNamespace
 from zope.i18n import translate
 import csv
@@ -89,9 +92,8 @@ class Importer:
     def _elections(self):
         """[(election, title, organ title, year)] of the place, whatever their state."""
         found = []
-        catalog = api.portal.get_tool("portal_catalog")
-        path = "/".join(self.place.getPhysicalPath())
-        for brain in catalog.unrestrictedSearchResults(portal_type="Election", path=path):
+        # Unrestricted: a row may name an election in any state, also one the importer cannot see.
+        for brain in api.content.find(context=self.place, portal_type="Election", unrestricted=True):
             election = brain._unrestrictedGetObject()
             organ = related(election, "organ")
             found.append((election, election.Title(), organ.Title() if organ is not None else "", election.year))
@@ -99,10 +101,9 @@ class Importer:
 
     def _existing(self):
         """The (mission, election UID, candidate) of the candidatures already in the place."""
-        catalog = api.portal.get_tool("portal_catalog")
-        path = "/".join(self.place.getPhysicalPath())
         keys = set()
-        for brain in catalog.unrestrictedSearchResults(portal_type="Candidature", path=path):
+        # Unrestricted: a mission's draft the importer cannot see is a duplicate all the same.
+        for brain in api.content.find(context=self.place, portal_type="Candidature", unrestricted=True):
             obj = brain._unrestrictedGetObject()
             election = related(obj, "election")
             uid = election.UID() if election is not None else None
@@ -306,8 +307,10 @@ class Importer:
                     created.append(self.create(row))
                     if progress is not None and (index % STEP == 0 or index == len(rows)):
                         progress(index, len(rows))
-        except Exception as error:
-            # All or nothing, even when a row fails only while being written.
+        except (ValueError, Unauthorized, WorkflowException, PloneApiError) as error:
+            # All or nothing, even when a row is refused only while being written (a constraint,
+            # a permission, the workflow).  Anything else is a fault: it propagates, and the
+            # transaction is aborted whole all the same.
             savepoint.rollback()
             raise ImportRefused(
                 [

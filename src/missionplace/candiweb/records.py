@@ -22,10 +22,8 @@ from missionplace.places.types import place_types
 from plone import api
 from plone.app.multilingual.dx.interfaces import ILanguageIndependentField
 from plone.app.multilingual.dx.interfaces import MULTILINGUAL_KEY
-from plone.app.multilingual.interfaces import ITG
 from plone.base.interfaces.constrains import ENABLED
 from plone.base.interfaces.constrains import IConstrainTypes
-from Products.CMFCore.PortalFolder import PortalFolderBase
 from z3c.relationfield import RelationValue
 from z3c.relationfield.interfaces import IRelationValue
 from zope.component import adapter
@@ -93,8 +91,18 @@ class PlaceTypeConstraint:
 
     def allowedContentTypes(self, context=None):
         allowed = addable_types(self.context)
-        found = PortalFolderBase.allowedContentTypes(self.context)
-        return [fti for fti in found if fti.getId() not in RECORD_TYPES or fti.getId() in allowed]
+        return [fti for fti in self._fti_allowed() if fti.getId() not in RECORD_TYPES or fti.getId() in allowed]
+
+    def _fti_allowed(self):
+        """The types the container's FTI allows and the user may add here (what a folder without a
+        constraint offers)."""
+        types_tool = api.portal.get_tool("portal_types")
+        own = types_tool.getTypeInfo(self.context)
+        return [
+            fti
+            for fti in types_tool.listTypeInfo()
+            if (own is None or own.allowType(fti.getId())) and fti.isConstructionAllowed(self.context)
+        ]
 
     def getLocallyAllowedTypes(self, context=None):
         return [fti.getId() for fti in self.allowedContentTypes()]
@@ -157,7 +165,8 @@ def one_per_record(brains, language=None):
         return {language: 0, "en": 1}.get(brain.Language, 2)
 
     for brain in brains:
-        key = getattr(brain, "TranslationGroup", None) or _translation_group(brain)
+        # plone.app.multilingual's catalog column: every translatable item has its group.
+        key = brain.TranslationGroup or brain.UID
         if key not in chosen:
             order.append(key)
             chosen[key] = brain
@@ -173,13 +182,6 @@ def by_election_date(brains):
     value for, and an election may have no date yet.
     """
     return sorted(brains, key=lambda brain: (not brain.election_date, brain.election_date or ""))
-
-
-def _translation_group(brain):
-    try:
-        return ITG(brain.getObject(), None) or brain.UID
-    except Exception:
-        return brain.UID
 
 
 def visible(obj, language=None):

@@ -18,6 +18,7 @@ from missionplace.permissions import DOWNLOAD_SAVED_INPUT
 from missionplace.places.place import create_everywhere
 from missionplace.places.roles import MODERATOR
 from missionplace.review import notifications
+from missionplace.workflows import policy
 from pathlib import Path
 from plone import api
 from zope.interface import alsoProvides
@@ -72,9 +73,11 @@ def _publish(form):
         for chain in workflow.getChainFor(form)
         for state in (workflow[chain].states.objectIds() if chain in workflow else ())
     }
-    if "published" in states and api.content.get_state(form) != "published":
+    # The state the policies call published (kind "published") that the form's workflow has.
+    published = [state for state in policy.states_of_kind("published") if state in states]
+    if published and api.content.get_state(form) != published[0]:
         with notifications.quiet():  # a new place's own forms: nobody to tell
-            api.content.transition(obj=form, to_state="published")
+            api.content.transition(obj=form, to_state=published[0])
 
 
 def create_place_forms(place, event):

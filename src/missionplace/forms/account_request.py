@@ -16,19 +16,19 @@ mailed.
 """
 
 from collective.easyform.actions import Action
-from collective.easyform.actions import ActionFactory
+from collective.easyform.api import get_context
 from collective.easyform.browser.view import EasyFormForm
 from collective.easyform.browser.view import EasyFormFormWrapper
 from collective.easyform.config import FORM_ERROR_MARKER
 from collective.easyform.interfaces import IAction
 from html import escape
 from missionplace import _
+from missionplace.forms.actions import action_type
 from missionplace.mail.queue import send
 from missionplace.missions import mission as missions
 from missionplace.places.roles import SECRETARIAT_MODERATORS
 from missionplace.security import spam
 from plone import api
-from plone.supermodel.exportimport import BaseHandler
 from zope.i18n import translate
 from zope.interface import implementer
 from zope.interface import provider
@@ -78,18 +78,13 @@ class MailAccountRequest(Action):
     __doc__ = IMailAccountRequest.__doc__
 
     def onSuccess(self, fields, request):
-        from collective.easyform.api import get_context
-
         notify(get_context(self), fields)
         return None
 
 
-MailAccountRequestAction = ActionFactory(
-    MailAccountRequest,
-    _("action_mail_account_request", default="MissionPlace: mail account request"),
-    "cmf.ManagePortal",
+MailAccountRequestAction, MailAccountRequestHandler = action_type(
+    MailAccountRequest, _("action_mail_account_request", default="MissionPlace: mail account request")
 )
-MailAccountRequestHandler = BaseHandler(MailAccountRequest)
 
 
 # The purpose a token is signed for: a token of another form is no good here.
@@ -111,12 +106,9 @@ class GuardAccountRequest(Action):
         return None
 
 
-GuardAccountRequestAction = ActionFactory(
-    GuardAccountRequest,
-    _("action_guard_account_request", default="MissionPlace: guard against floods"),
-    "cmf.ManagePortal",
+GuardAccountRequestAction, GuardAccountRequestHandler = action_type(
+    GuardAccountRequest, _("action_guard_account_request", default="MissionPlace: guard against floods")
 )
-GuardAccountRequestHandler = BaseHandler(GuardAccountRequest)
 
 
 class AccountRequestForm(EasyFormForm):

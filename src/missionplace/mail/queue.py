@@ -7,13 +7,26 @@ the SMTP server, retrying while the server is down or slow: a page or a
 workflow transition never waits for the mail server, never fails because of
 it, and loses no mail.
 
-The SMTP server and the queue folder come from the environment, applied to
-the site's MailHost when the profile is installed and at every instance start
-(``configure_mailhost``):
+The queue folder and the SMTP server are each process's own, read when a
+message is queued and when the thread delivers, never written into the
+database, which the instances of a cluster share (each start would overwrite
+the others' settings, and a queue folder is a path on one machine's disk):
 
-    MISSIONPLACE_SMTP_HOST / _PORT   the SMTP server (unset: the mail control panel's, localhost 25)
     MISSIONPLACE_MAIL_QUEUE          the queue folder (default: <instance>/var/mailqueue)
-    MISSIONPLACE_MAIL_FROM           the sender, if the site has none yet
+    MISSIONPLACE_SMTP_HOST / _PORT   the SMTP server (unset: the mail control panel's, shared
+                                     by all instances on purpose; at first localhost 25)
+    MISSIONPLACE_MAIL_FROM           the sender, if the site has none when the profile is installed
+
+Products.MailHost reads both from the MailHost object, which lives in the
+database.  Two hooks (configure.zcml) make every MailHost of the process
+answer with the process's own: ``smtp_queue_directory`` (``QUEUE_DIRECTORY``)
+and the server of the mailer it makes (``make_mailer``), so Plone's own mail
+(password reset, contact form, forms) goes the same way.  Not a subclass of
+MailHost: the site's persistent MailHost would have to be replaced (an upgrade
+step, and a database depending on this package's class) for settings that are
+not the database's anyway.  What all instances share stays in the database,
+written when the profile is installed: mail goes through the queue, and the
+sender (``configure_mailhost``).  Starting an instance writes nothing.
 """
 
 from App.config import getConfiguration
@@ -35,10 +48,10 @@ from zope.component.hooks import setSite
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 from zope.sendmail.maildir import Maildir
-from zope.sendmail.mailer import SMTPMailer
 from zope.sendmail.queue import QueueProcessorThread
 import os
 import tempfile
+import threading
 import transaction
 
 
@@ -50,15 +63,20 @@ RETRY_INTERVAL = 3.0
 MAX_RETRY_INTERVAL = 60.0
 
 
+def process_smtp_server():
+    """(host, port) of MISSIONPLACE_SMTP_HOST/_PORT, this process's own; None for what is unset."""
+    port = os.environ.get("MISSIONPLACE_SMTP_PORT")
+    return os.environ.get("MISSIONPLACE_SMTP_HOST") or None, int(port) if port else None
+
+
 def smtp_server():
     """(host, port) from MISSIONPLACE_SMTP_HOST/_PORT, else the site's mail settings, else localhost:25.
 
     Unset variables leave what an administrator chose in the mail control panel.
     """
     record = partial(api.portal.get_registry_record, default=None)
-    host = os.environ.get("MISSIONPLACE_SMTP_HOST") or record("plone.smtp_host") or "localhost"
-    port = int(os.environ.get("MISSIONPLACE_SMTP_PORT") or record("plone.smtp_port") or 25)
-    return host, port
+    host, port = process_smtp_server()
+    return host or record("plone.smtp_host") or "localhost", port or int(record("plone.smtp_port") or 25)
 
 
 def queue_directory():
@@ -73,31 +91,61 @@ def queue_directory():
     return str(Path(var, "mailqueue").resolve())
 
 
-def configure_mailhost(portal=None):
-    """Point the site at the configured SMTP server, through the MailHost's queue.
+# The queue folders this process has made sure of: a message queued in a missing one would be lost.
+_maildirs = set()
+_maildirs_lock = threading.Lock()
 
-    Plone reads the server from its mail settings (the registry records the
-    mail control panel edits); the MailHost keeps the queue settings and a
-    copy of the server for the ZMI.  Writes only what differs, so running it
-    at every start costs nothing.
+
+class _QueueDirectory:
+    """``MailHost.smtp_queue_directory``, in every MailHost of the process: the process's queue folder.
+
+    A data descriptor on the class, so it wins over the value the object holds
+    in the database.  Products.MailHost's constructor, its ZMI form and
+    GenericSetup's mailhost.xml still set the attribute: that is left unused.
+    """
+
+    def __get__(self, mailhost, owner=None):
+        if mailhost is None:
+            return self
+        path = queue_directory()
+        if path not in _maildirs:
+            with _maildirs_lock:  # two threads making the same folder: one would fail
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                Maildir(path, create=True)
+                _maildirs.add(path)
+        return path
+
+    def __set__(self, mailhost, value):
+        pass  # the folder is the process's (MISSIONPLACE_MAIL_QUEUE), not the database's
+
+
+QUEUE_DIRECTORY = _QueueDirectory()
+# MailHost's own, before configure.zcml replaces it; Plone's patch of SMTPMailer fills in the control panel's server.
+_makeMailer = MailBase._makeMailer
+
+
+def make_mailer(mailhost):
+    """``MailHost._makeMailer``: the mailer of the mail control panel, with this process's SMTP server if it has one."""
+    mailer = _makeMailer(mailhost)
+    host, port = process_smtp_server()
+    mailer.hostname = host or mailer.hostname
+    mailer.port = port or mailer.port
+    return mailer
+
+
+def configure_mailhost(portal=None):
+    """What every instance shares: the site's mail goes through the MailHost's queue, from a sender.
+
+    Written when the profile is installed (and by ``send`` should someone
+    have turned the queue off in the ZMI), never when an instance starts.
+    Where the queue is and which server delivers it are each process's own.
+    Writes only what is missing.
     """
     portal = portal or api.portal.get()
     mailhost = portal.MailHost
-    host, port = smtp_server()
-    wanted = {"smtp_host": host, "smtp_port": port, "smtp_queue": True, "smtp_queue_directory": queue_directory()}
-    changed = {key: value for key, value in wanted.items() if getattr(mailhost, key, None) != value}
-    records = {"plone.smtp_host": host, "plone.smtp_port": port}
-    stale = {key: value for key, value in records.items() if api.portal.get_registry_record(key, default=None) != value}
-    if changed or stale:
-        # The processor thread of the old settings would keep delivering to the old server.
-        stop_processor(mailhost)
-        for key, value in changed.items():
-            setattr(mailhost, key, value)
-        for key, value in stale.items():
-            api.portal.set_registry_record(key, value)
-        logger.info("mail: delivering to %s:%s through the queue %s", host, port, wanted["smtp_queue_directory"])
-    Path(wanted["smtp_queue_directory"]).parent.mkdir(parents=True, exist_ok=True)
-    Maildir(wanted["smtp_queue_directory"], create=True)
+    if not mailhost.smtp_queue:
+        mailhost.smtp_queue = True
+        logger.info("mail: the site's mail goes through the queue %s", mailhost.smtp_queue_directory)
     if not api.portal.get_registry_record("plone.email_from_address", default=None):
         api.portal.set_registry_record(
             "plone.email_from_address", os.environ.get("MISSIONPLACE_MAIL_FROM") or DEFAULT_FROM
@@ -121,11 +169,10 @@ class _Attempt:
         self.thread = thread
 
     def send(self, fromaddr, toaddrs, message):
-        try:
-            self.mailer.send(fromaddr, toaddrs, message)
-        except Exception:
-            self.thread.failed = True
-            raise
+        # Failed until the server has taken the message; zope.sendmail logs why it did not.
+        self.thread.failed = True
+        self.mailer.send(fromaddr, toaddrs, message)
+        self.thread.failed = False
 
 
 class QueueProcessor(QueueProcessorThread):
@@ -150,8 +197,8 @@ class QueueProcessor(QueueProcessorThread):
         return {
             "hostname": mailer.hostname,
             "port": int(mailer.port),
-            "username": mailer.username,
-            "password": mailer.password,
+            "username": mailer.username or None,
+            "password": mailer.password or None,
         }
 
     def _process_one_file(self, filename):
@@ -167,18 +214,19 @@ class QueueProcessor(QueueProcessorThread):
 
 
 def _smtp_settings():
-    """The SMTP server of the current site's mail settings (Plone's SMTPMailer reads the same)."""
+    """What the processor's mailer should be: this process's server (``smtp_server``), the control panel's login."""
     record = partial(api.portal.get_registry_record, default=None)
+    hostname, port = smtp_server()
     return {
-        "hostname": record("plone.smtp_host") or "localhost",
-        "port": int(record("plone.smtp_port") or 25),
+        "hostname": hostname,
+        "port": port,
         "username": record("plone.smtp_userid") or None,
         "password": record("plone.smtp_pass") or None,
     }
 
 
 def _mailer(mailhost):
-    mailer = SMTPMailer(**_smtp_settings(), force_tls=mailhost.force_tls, implicit_tls=mailhost.implicit_tls)
+    mailer = make_mailer(mailhost)
     mailer.smtp = partial(mailer.smtp, timeout=SMTP_TIMEOUT)
     return mailer
 
@@ -238,6 +286,8 @@ def start_on_startup(event):
                     setSite(site)  # the SMTP server is in the site's registry
                     start_processor(site.MailHost)
     except Exception:
+        # A subscriber of Zope's start: whatever fails here must not stop the instance from
+        # starting (the queue waits on disk for the next start or the next message); logged.
         logger.exception("mail: could not start delivering the queue")
     finally:
         setSite(previous)
@@ -331,5 +381,6 @@ def send(recipients, subject, body, mapping=None, reply_to=None):
             queued += 1
         return queued
     except Exception:
+        # The promise above: a workflow transition or a form never fails because of mail.
         logger.exception("mail: could not queue %r for %s", subject, recipients)
         return 0

@@ -179,7 +179,9 @@ def create_staff_account(mission, user_id, fullname, email, function=DELEGATE):
         raise StaffError(problem)
     fullname, email = fullname.strip(), email.strip()
     # A focal point may not manage users in general: creating this one
-    # account, with the Member role only, is all the elevation does.
+    # account, with the Member role only, is all the elevation does.  Manager,
+    # because adding to a group ("Manage Groups") and the password reset
+    # ("Manage portal") are Manager's alone; Site Administrator has neither.
     with api.env.adopt_roles(["Manager"]):
         api.user.create(
             email=email,

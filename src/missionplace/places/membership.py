@@ -27,6 +27,7 @@ from missionplace.common.translations import translations
 from missionplace.interfaces import IPlace
 from missionplace.missions import mission as missions
 from missionplace.permissions import MANAGE_MEMBERSHIP
+from missionplace.places import grants
 from missionplace.places import roles
 from missionplace.places.types import place_types
 from persistent import Persistent
@@ -154,6 +155,7 @@ def share(place, membership):
         translation.__ac_local_roles_block__ = True
         translation._p_changed = True
         translation.reindexObjectSecurity()
+        grants.reindex(translation)
 
 
 def init_membership(place):
@@ -208,10 +210,9 @@ def validate(principal, role):
 
 def place_roles_of(principal):
     """The roles ``principal`` holds in person in the membership of any place or room."""
-    catalog = api.portal.get_tool("portal_catalog")
     found, seen = set(), set()
     # Unrestricted: whoever asks, the answer must cover the places they cannot see.
-    for brain in catalog.unrestrictedSearchResults(object_provides=IPlace.__identifier__):
+    for brain in api.content.find(object_provides=IPlace, unrestricted=True):
         membership = own_membership(brain._unrestrictedGetObject())
         if membership is None or id(membership) in seen:
             continue

@@ -43,18 +43,43 @@ def require_comment(obj, event):
     raise WorkflowException(translate(message, context=getRequest()))
 
 
-def state_title(obj, state=None):
-    """The title of ``state`` (by default the current one) in the item's own workflow, untranslated.
+def state_title(obj, state=None, translated=False, default=None):
+    """The title of ``state`` (by default the current one) in the item's own workflow.
 
     Plone's getTitleForStateOnType asks the type's site-wide workflow; in a
-    place the item follows the place's policy instead.
+    place the item follows the place's policy instead.  The title is Plone's
+    "plone" msgid, in the user's language when ``translated``; ``default``
+    (else the state id) when the item's workflow has no such state.
     """
     state = state or api.content.get_state(obj=obj, default="")
+    found = _definition(obj, "states", state)
+    title = (found.title or state) if found is not None else (state if default is None else default)
+    return _translate(title) if translated else title
+
+
+def action_title(obj, action_id, translated=False, default=None):
+    """The title of the action ``action_id`` in the item's own workflow (see ``state_title``)."""
+    found = _definition(obj, "transitions", action_id)
+    if found is None:
+        title = action_id if default is None else default
+    else:
+        # The name the State menu shows, as in Plone's history.
+        title = found.actbox_name or found.title or action_id
+    return _translate(title) if translated else title
+
+
+def _definition(obj, kind, item_id):
+    """The state or transition (``kind``) ``item_id`` of the workflow that governs ``obj``, else None."""
     for workflow in api.portal.get_tool("portal_workflow").getWorkflowsFor(obj):
-        found = workflow.states.get(state)
+        found = getattr(workflow, kind).get(item_id or "")
         if found is not None:
-            return found.title or state
-    return state
+            return found
+    return None
+
+
+def _translate(title):
+    # An empty msgid would translate to the catalog's header.
+    return translate(title, domain="plone", context=getRequest()) if title else ""
 
 
 def available_actions(obj):

@@ -15,6 +15,7 @@ versions_history_form, REST @history).
 """
 
 from Acquisition import aq_inner
+from missionplace.review import actions
 from plone import api
 from plone.app.layout.viewlets.content import ContentHistoryView
 from Products.CMFEditions.browser.views import VersionsHistoryForm
@@ -22,17 +23,14 @@ from Products.CMFEditions.browser.views import VersionsHistoryForm
 
 def retitle(obj, entries):
     """Set ``transition_title`` and ``state_title`` of workflow ``entries`` from ``obj``'s own workflow."""
-    workflows = api.portal.get_tool("portal_workflow").getWorkflowsFor(obj)
-    if not workflows:
-        return entries
-    workflow = workflows[0]
     for entry in entries:
-        transition = workflow.transitions.get(entry.get("action") or "")
-        if transition is not None:
-            entry["transition_title"] = transition.actbox_name or transition.title or transition.getId()
-        state = workflow.states.get(entry.get("review_state") or "")
-        if state is not None:
-            entry["state_title"] = state.title or state.getId()
+        # Untranslated: Plone's history templates translate them ("plone" domain).
+        if entry.get("action"):
+            entry["transition_title"] = actions.action_title(
+                obj, entry["action"], default=entry.get("transition_title")
+            )
+        if entry.get("review_state"):
+            entry["state_title"] = actions.state_title(obj, entry["review_state"], default=entry.get("state_title"))
     return entries
 
 

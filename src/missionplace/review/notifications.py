@@ -160,4 +160,5 @@ def notify_transition(obj, event):
         subject, body = compose(obj, action, comment)
         send(recipients(obj, action), subject, body)
     except Exception:
+        # A transition never fails because its mail could not be composed; the fault is logged.
         logger.exception("mail: could not tell about %s of %s", action, "/".join(obj.getPhysicalPath()))

@@ -8,7 +8,9 @@ whose permissions must be checked or whose transitions are shown.
 Who may review what is not hard-coded: the review queue holds the items in a
 state where some policy lets someone review, inside the places and rooms where
 the user holds a role that may review, and of those only the items on which
-the user has "Review portal content" right now.
+the user has "Review portal content" right now.  Which states are drafts or
+published and which actions submit, approve or reject, the policies say
+(their ``kind``: workflows/policy.py).
 """
 
 from Acquisition import aq_base
@@ -16,10 +18,11 @@ from contextlib import nullcontext
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
-from missionplace import _
-from missionplace.common.languages import OFFICIAL_LANGUAGES
+from missionplace.common import listings
 from missionplace.missions import mission as missions
+from missionplace.places import grants
 from missionplace.review import actions
+from missionplace.workflows import policy
 from missionplace.workflows.policy import ADMINS
 from plone import api
 from plone.dexterity.interfaces import IDexterityContent
@@ -29,20 +32,27 @@ from zope.i18n import translate
 
 
 REVIEW = "Review portal content"
-DRAFT = "draft"
-PUBLISHED = ("published", "public")
-# The transitions that send an item back to its mission with a comment.
-REJECTIONS = ("reject", "send_back")
-# The transitions a reviewer approves with, and those they reject with.
-APPROVALS = ("approve", "bureau_approve")
 RECENT = timedelta(days=30)
 
 SORT_KEYS = ("submitted", "title", "mission", "place", "type", "language", "modified")
-FILTERS = ("place", "mission", "type", "language")
 
 
-class QueueError(ValueError):
-    """A sort or filter that cannot be applied; the message says why."""
+def _is_mission(code):
+    return missions.get(code) is not None
+
+
+# The queues filter the rows they hold (their choices are the unfiltered rows' values).
+# A place by its id (the same in every language); any id is taken, an unknown one lists nothing.
+QUEUE_FILTERS = (
+    listings.Filter("place", field="place"),
+    listings.mission_filter(_is_mission),
+    listings.TYPE,
+    listings.LANGUAGE,
+)
+FILTERS = tuple(found.name for found in QUEUE_FILTERS)
+
+# A sort or filter that cannot be applied (the message says why).
+QueueError = listings.ListingError
 
 
 # Catalog metadata -------------------------------------------------------------
@@ -55,7 +65,8 @@ def _iso(value):
 
 def summarize(history):
     """The facts a queue shows, from a workflow history: JSON-friendly strings."""
-    submits = [entry for entry in history if entry.get("action") == "submit"]
+    submitting = policy.actions_of_kind("submit")
+    submits = [entry for entry in history if entry.get("action") in submitting]
     last = history[-1] if history else {}
     return {
         "submitted": _iso(submits[-1]["time"]) if submits else None,
@@ -122,14 +133,8 @@ def moderated_places(user=None):
     cache = request.other.setdefault("_missionplace_moderated", {}) if request is not None else {}
     key = user.getId()
     if key not in cache:
-        wanted = reviewing_roles()
-        with _as(user):
-            brains = api.content.find(portal_type=["Place", "Room"])
-            cache[key] = [
-                brain.getPath()
-                for brain in brains
-                if wanted & set(api.user.get_roles(user=user, obj=brain.getObject()))
-            ]
+        # One catalog query (the place_grants index), not a role check on every place and room.
+        cache[key] = grants.places_where(user, reviewing_roles())
     return cache[key]
 
 
@@ -154,7 +159,7 @@ class _Lister:
         self.types = api.portal.get_tool("portal_types")
         self.places = {brain.getPath(): brain for brain in api.content.find(portal_type="Place")}
         self.names = {}
-        self.state_titles = None
+        self.rejections = policy.actions_of_kind("reject")
 
     def translate(self, message, domain="plone"):
         return translate(message, domain=domain, context=self.request)
@@ -162,15 +167,6 @@ class _Lister:
     def type_title(self, portal_type):
         fti = self.types.getTypeInfo(portal_type)
         return self.translate(fti.Title()) if fti is not None else portal_type
-
-    def state_title(self, state):
-        if self.state_titles is None:
-            # The policies give a state id the same title wherever it is used.
-            self.state_titles = {}
-            for workflow in sorted(_workflows(), key=lambda wf: not wf.getId().startswith("missionplace_")):
-                for state_def in workflow.states.objectValues():
-                    self.state_titles.setdefault(state_def.getId(), state_def.title or state_def.getId())
-        return self.translate(self.state_titles.get(state, state))
 
     def fullname(self, user_id):
         if not user_id:
@@ -187,13 +183,9 @@ class _Lister:
             path = path.rsplit("/", 1)[0]
         return None
 
-    def item(self, brain, obj=None):
+    def item(self, brain, obj):
         # The full facts (who, which comment) from the item; the catalog has times only.
-        summary = (
-            summarize(actions.workflow_history(obj))
-            if obj is not None
-            else {**summarize(()), **(brain.review_summary or {})}
-        )
+        summary = summarize(actions.workflow_history(obj))
         mission = missions.get(brain.mission)
         place = self.place_of(brain.getPath())
         entry = {
@@ -209,7 +201,8 @@ class _Lister:
             "place_url": place.getURL() if place else None,
             "language": brain.Language,
             "state": brain.review_state,
-            "state_title": self.state_title(brain.review_state),
+            # After the item's own policy: "published" is "Published to the group" in a working group.
+            "state_title": actions.state_title(obj, brain.review_state, translated=True),
             "submitted": summary["submitted"],
             "submitter": summary["submitter"],
             "submitter_name": self.fullname(summary["submitter"]),
@@ -218,13 +211,12 @@ class _Lister:
             "last_actor": summary["actor"],
             "last_actor_name": self.fullname(summary["actor"]),
             "last_time": summary["time"],
-            "comment": summary["comment"] if summary["action"] in REJECTIONS else "",
-        }
-        if obj is not None:
-            entry["transitions"] = [
+            "comment": summary["comment"] if summary["action"] in self.rejections else "",
+            "transitions": [
                 {"id": t["id"], "title": self.translate(t["title"]), "comment_required": t["comment_required"]}
                 for t in actions.available_actions(obj)
-            ]
+            ],
+        }
         return entry
 
 
@@ -246,47 +238,14 @@ def _sort_key(sort_on):
 
 
 def check_filters(filters):
-    """The filters and sorting asked for, checked; raises QueueError."""
-    unknown = set(filters) - set(FILTERS) - {"sort_on", "sort_order"}
-    if unknown:
-        raise QueueError(
-            _("error_queue_parameter", default="Unknown parameter: ${name}.", mapping={"name": sorted(unknown)[0]})
-        )
-    for name in ("place", "mission", "type", "language", "sort_on", "sort_order"):
-        if not isinstance(filters.get(name) or "", str):
-            raise QueueError(
-                _("error_queue_parameter_twice", default="Give ${name} only once.", mapping={"name": name})
-            )
-    sort_on = filters.get("sort_on") or None
-    if sort_on is not None and sort_on not in SORT_KEYS:
-        raise QueueError(
-            _(
-                "error_queue_sort",
-                default="Cannot sort by ${name}: choose one of ${choices}.",
-                mapping={"name": sort_on, "choices": ", ".join(SORT_KEYS)},
-            )
-        )
-    if filters.get("sort_order") not in (None, "", "ascending", "descending"):
-        raise QueueError(_("error_queue_sort_order", default="The sort order is ascending or descending."))
-    mission = filters.get("mission")
-    if mission and missions.get(mission) is None:
-        raise QueueError(_("error_queue_mission", default="No such mission: ${mission}.", mapping={"mission": mission}))
-    language = filters.get("language")
-    if language and language not in OFFICIAL_LANGUAGES:
-        raise QueueError(
-            _("error_queue_language", default="No such language: ${language}.", mapping={"language": language})
-        )
-    portal_type = filters.get("type")
-    if portal_type and api.portal.get_tool("portal_types").getTypeInfo(portal_type) is None:
-        raise QueueError(_("error_queue_type", default="No such content type: ${type}.", mapping={"type": portal_type}))
-    return {name: value for name, value in filters.items() if value}
+    """The filters and sorting asked for, checked: {name: value} without the empty ones; raises QueueError."""
+    return listings.read(filters, QUEUE_FILTERS, SORT_KEYS, strict=True)
 
 
 def apply(items, default_sort="submitted", default_order="ascending", **filters):
     """``items`` filtered (place, mission, type, language) and sorted; raises QueueError."""
     filters = check_filters(filters)
-    fields = {"place": "place", "mission": "mission", "type": "portal_type", "language": "language"}
-    kept = [e for e in items if all(e[fields[f]] == filters[f] for f in FILTERS if f in filters)]
+    kept = listings.keep(items, QUEUE_FILTERS, filters)
     sort_on = filters.get("sort_on", default_sort)
     descending = filters.get("sort_order", default_order if sort_on == default_sort else "ascending") == "descending"
     return sorted(kept, key=_sort_key(sort_on), reverse=descending)
@@ -344,13 +303,15 @@ def collect_work(user=None):
     if not codes:
         return groups
     since = (datetime.now(UTC) - RECENT).isoformat(timespec="microseconds")
-    pending = reviewable_states()
+    drafts, pending = policy.states_of_kind("draft"), policy.states_of_kind("pending")
+    published = policy.states_of_kind("published", "public")
+    rejections = policy.actions_of_kind("reject")
     with _as(user):
         lister = _Lister()
-        brains = api.content.find(mission=codes, review_state=[DRAFT, *pending, *PUBLISHED])
+        brains = api.content.find(mission=codes, review_state=[*drafts, *pending, *published])
         for brain in brains:
             summary = brain.review_summary or {}
-            if brain.review_state in PUBLISHED:
+            if brain.review_state in published:
                 # Recent publications only: the last transition in the last 30 days.
                 if not summary.get("time") or summary["time"] < since:
                     continue
@@ -359,7 +320,7 @@ def collect_work(user=None):
             entry = lister.item(brain, brain.getObject())
             if brain.review_state in pending:
                 groups["submitted"].append(entry)
-            elif summary.get("action") in REJECTIONS:
+            elif summary.get("action") in rejections:
                 groups["rejected"].append(entry)
             else:
                 groups["drafts"].append(entry)

@@ -42,10 +42,6 @@ import transaction
 
 CHANGE_NOTE = "plone.app.versioningbehavior-changeNote"
 
-# Every publication policy calls its approved state "published": reaching it
-# is an approval (approve, bureau_approve, restore).
-APPROVED = "published"
-
 FIELDS = (
     ("title", _("diff_field_title", default="Title")),
     ("description", _("diff_field_description", default="Summary")),
@@ -123,7 +119,12 @@ def keep_mission_ownership(event):
 
 
 def _approving(event):
-    return event.transition is not None and event.new_state is not None and event.new_state.getId() == APPROVED
+    # Reaching a state of kind "published" (the policies') is an approval (approve, bureau_approve, restore).
+    return (
+        event.transition is not None
+        and event.new_state is not None
+        and event.new_state.getId() in policy.states_of_kind("published")
+    )
 
 
 def refuse_checkin_without_permission(obj, event):
@@ -158,7 +159,8 @@ def save_version(obj, comment):
         return
     # The transition's guard has decided who approves; the policies give
     # "CMFEditions: Save new version" to editors only (not to a bureau).
-    with api.env.adopt_roles(["Manager"]):
+    # Site Administrator: the narrowest role that has it in every state (policy.ADMINS).
+    with api.env.adopt_roles(["Site Administrator"]):
         repository.save(obj, comment=comment)
 
 
@@ -177,8 +179,9 @@ def check_in(copy, comment):
                                           context=getRequest()))  # fmt: skip
     copy_path = "/".join(copy.getPhysicalPath())
     # The workflow guard and refuse_checkin_without_permission have decided;
-    # saving the version needs "Save new version" on the published page.
-    with api.env.adopt_roles(["Manager"]):
+    # saving the version needs "Save new version" on the published page:
+    # Site Administrator, the narrowest role that has it in every state (policy.ADMINS).
+    with api.env.adopt_roles(["Site Administrator"]):
         notify(CheckinEvent(copy, baseline, relation, comment))
         baseline = IObjectCopier(copy).merge()
         ILockable(baseline).clear_locks()

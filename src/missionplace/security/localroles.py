@@ -52,6 +52,19 @@ def carries_ownership(obj):
     return IDexterityContent.providedBy(obj) and not IComment.providedBy(obj)
 
 
+def granted_to(provider, principal_ids):
+    """The roles ``provider`` grants to any of ``principal_ids``."""
+    if isinstance(provider, MissionAuthorRoles):
+        # It grants one group at most: its getRoles would look the owning mission up once per principal.
+        return {role for principal, granted in provider.getAllRoles() if principal in principal_ids for role in granted}
+    return {role for pid in principal_ids for role in provider.getRoles(pid)}
+
+
+def has_own_path(obj):
+    """Whether ``obj`` has a physical path of its own (not acquired): borg's cache keys it by that path."""
+    return getattr(aq_base(obj), "getPhysicalPath", None) is not None
+
+
 class MissionLocalRoleManager(WorkspaceLocalRoleManager):
     """borg's local-role plugin, with authorship roles kept to the item they were given on."""
 
@@ -83,9 +96,8 @@ class MissionLocalRoleManager(WorkspaceLocalRoleManager):
             if not user._check_context(obj):
                 continue
             for provider in self._adapters_for(obj, authorship):
-                for pid in principal_ids:
-                    granted = set(provider.getRoles(pid))
-                    found.update(granted if authorship else granted - AUTHORSHIP)
+                granted = granted_to(provider, principal_ids)
+                found.update(granted if authorship else granted - AUTHORSHIP)
         return list(found)
 
     @security.private
@@ -97,13 +109,17 @@ class MissionLocalRoleManager(WorkspaceLocalRoleManager):
         wanted = set(object_roles)
         principal_ids = self._get_principal_ids(user)
         for obj, authorship in self._chain_with_authorship(object):
+            if obj is not object and authorship and has_own_path(obj):
+                # The rest of the chain is obj's own: ask (and remember) about obj.  A view,
+                # viewlet or method has no path of its own, so borg's cache keys it by id()
+                # (every viewlet's render a new key) and each of them walked the whole chain.
+                return self.checkLocalRolesAllowed(user, obj, object_roles)
             check = wanted if authorship else wanted - AUTHORSHIP
             if not check:
                 continue
             for provider in self._adapters_for(obj, authorship):
-                for pid in principal_ids:
-                    if check.intersection(provider.getRoles(pid)):
-                        return 1 if user._check_context(obj) else 0
+                if check.intersection(granted_to(provider, principal_ids)):
+                    return 1 if user._check_context(obj) else 0
         return None
 
     @security.private
@@ -143,6 +159,7 @@ def _replace(portal, klass):
     active = current is not None and PLUGIN_ID in uf.plugins.listPluginIds(ILocalRolesPlugin)
     if current is not None:
         uf.manage_delObjects([PLUGIN_ID])  # PAS also drops its registrations
+    # PAS has no public way to add a plugin of a class without a ZMI factory: _setObject is its API.
     uf._setObject(PLUGIN_ID, klass(PLUGIN_ID, title))
     if active or current is None:
         uf.plugins.activatePlugin(ILocalRolesPlugin, PLUGIN_ID)

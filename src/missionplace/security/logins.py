@@ -66,6 +66,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -85,6 +86,8 @@ DEFAULTS = {
     "audit_days": 90,
     "trusted_proxies": (),
 }
+# This process's trusted proxies, which replace the registry's (trusted_proxies).
+TRUSTED_PROXIES_VARIABLE = "MISSIONPLACE_TRUSTED_PROXIES"
 # Kinds of audit events.
 FAILURE, LOCK, UNLOCK = "failure", "lock", "unlock"
 
@@ -108,19 +111,34 @@ def _in_networks(address, networks):
     return False
 
 
+def trusted_proxies():
+    """The proxies trusted to forward the client's address: MISSIONPLACE_TRUSTED_PROXIES, else the registry's.
+
+    The variable (comma-separated addresses or networks) is this process's:
+    which proxies stand in front of an instance is each machine's own, while
+    the registry record is shared by every instance of a cluster.  When set,
+    it replaces the record rather than adding to it, so that an address
+    trusted through the web for one machine is not trusted on another, where
+    it may be a client's.
+    """
+    configured = os.environ.get(TRUSTED_PROXIES_VARIABLE, "")
+    listed = configured.split(",") if configured.strip() else setting("trusted_proxies") or ()
+    return [proxy.strip() for proxy in listed if proxy.strip()]
+
+
 def client_address(request):
     """The client's address: the connection's, or the one a trusted proxy forwarded.
 
     X-Forwarded-For is anybody's to write: it is read only when the request
-    comes from an address in ``missionplace.login.trusted_proxies``, and then
-    from the right, skipping the trusted proxies (the left-most entries are
-    the client's to invent).
+    comes from a trusted proxy (``trusted_proxies``), and then from the right,
+    skipping the trusted proxies (the left-most entries are the client's to
+    invent; each proxy appends the address it got the request from).
     """
     environ = getattr(request, "environ", {}) or {}
     address = environ.get("REMOTE_ADDR", "") or ""
-    proxies = [p for p in setting("trusted_proxies") or () if p.strip()]
     forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and proxies and _in_networks(address, proxies):
+    proxies = trusted_proxies() if forwarded else ()
+    if proxies and _in_networks(address, proxies):
         for entry in reversed([e.strip() for e in forwarded.split(",") if e.strip()]):
             address = entry
             if not _in_networks(entry, proxies):
@@ -318,6 +336,8 @@ def _apart(plugin, change, *args):
                     transaction.abort()
             logger.error("login: could not record %s for %s (conflicts)", change.__name__, args)
         except Exception:
+            # The thread's boundary: what escapes a thread is lost.  Logged with its traceback;
+            # the caller gets None (nothing recorded, nothing unlocked) and the request goes on.
             logger.exception("login: could not record %s for %s", change.__name__, args)
         finally:
             transaction.abort()
@@ -420,6 +440,7 @@ def install(portal):
     """The plugin first among the site's authenticators; moderators and administrators may unlock."""
     pas = portal.acl_users
     if PLUGIN_ID not in pas.objectIds():
+        # PAS has no public way to add a plugin of a class without a ZMI factory: _setObject is its API.
         pas._setObject(PLUGIN_ID, LoginThrottle(PLUGIN_ID, "MissionPlace login throttling"))
     plugin = pas[PLUGIN_ID]
     plugin.manage_activateInterfaces(["IAuthenticationPlugin"])
@@ -433,7 +454,7 @@ def install(portal):
 def uninstall(portal):
     """Remove the plugin (its counters and audit with it): its class goes away with the add-on."""
     if PLUGIN_ID in portal.acl_users.objectIds():
-        portal.acl_users._delObject(PLUGIN_ID)
+        portal.acl_users.manage_delObjects([PLUGIN_ID])  # PAS also drops its registrations
 
 
 def plugin_of(portal=None):

@@ -88,10 +88,9 @@ def sees_everybody(user):
 
 def memberships():
     """Every distinct membership of the site's places and rooms (translations share one)."""
-    catalog = api.portal.get_tool("portal_catalog")
     found = {}
     # Unrestricted: a member's places are those they belong to, whether or not they see them all now.
-    for brain in catalog.unrestrictedSearchResults(object_provides=IPlace.__identifier__):
+    for brain in api.content.find(object_provides=IPlace, unrestricted=True):
         membership = own_membership(brain._unrestrictedGetObject())
         if membership is not None:
             found.setdefault(id(membership), membership)

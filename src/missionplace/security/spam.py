@@ -31,6 +31,7 @@ counters, so a burst gets refusals, not error pages.
 from BTrees.OOBTree import OOBTree
 from missionplace import _
 from missionplace import logger
+from missionplace.security.logins import client_address
 from persistent import Persistent
 from plone import api
 from plone.keyring.interfaces import IKeyManager
@@ -169,8 +170,13 @@ def _prune(found, now):
 
 
 def keys_of(request, email):
-    """What a request counts against: kind -> key."""
-    address = request.getClientAddr() or request.get("REMOTE_ADDR") or "unknown"
+    """What a request counts against: kind -> key.
+
+    The address is the one the login throttle counts (behind this process's
+    trusted proxies, the client's): behind Varnish and HAProxy every visitor
+    would otherwise be one address.
+    """
+    address = client_address(request) or "unknown"
     return {"address": address, "email": (email or "").strip().lower(), "site": "all"}
 
 

@@ -36,9 +36,9 @@ STEP = 200
 
 def migrate(context=None):
     """Convert the stored UIDs of every election and candidature (``context``: portal_setup, unused)."""
-    catalog = api.portal.get_tool("portal_catalog")
     for portal_type, name, kind, indexes in FIELDS:
-        brains = catalog.unrestrictedSearchResults(portal_type=portal_type)
+        # Every record, whoever runs the upgrade: unrestricted.
+        brains = api.content.find(portal_type=portal_type, unrestricted=True)
         total, converted, emptied = len(brains), 0, 0
         logger.info("Relations: %d %s items, field %r", total, portal_type, name)
         for number, brain in enumerate(brains, start=1):
@@ -62,7 +62,7 @@ def _target(uid, kind, obj):
     """The record of ``kind`` with ``uid``, in ``obj``'s language when it has a translation in it."""
     if not isinstance(uid, str):
         return None
-    found = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(UID=uid)
+    found = api.content.find(UID=uid, unrestricted=True)
     target = found[0]._unrestrictedGetObject() if found else None
     if not kind.providedBy(target):
         return None

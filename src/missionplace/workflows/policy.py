@@ -81,8 +81,28 @@ OPTIONAL_VERBS = {
     "check in",
     "see history",
 }
-# What a policy file may say besides its states and actions.
-META = ("title", "description")
+# What a state or action says besides who may do what.
+META = ("title", "description", "kind")
+
+# What each state is (its ``kind``, required): the code asks for states by kind
+# (states_of_kind), never by id, so a policy may name its states as it likes.
+STATE_KINDS = {
+    "draft": "being written; not submitted for review",
+    "pending": "submitted, waiting for someone's review",
+    "published": "approved: the members of the place read it",
+    "public": "published to everybody, visitors who have not logged in too (anyone may view it)",
+    "archived": "kept for the record, no longer current",
+    "open": "a place or room in use (places.toml)",
+}
+# What an action does (its ``kind``, optional): the queues offer, list and
+# explain actions by kind (actions_of_kind).  An action of no kind (make
+# public, retract, archive, restore) is offered only by the State menu.
+ACTION_KINDS = {
+    "submit": "sends the item to review; the review queue shows when and by whom",
+    "withdraw": "the mission takes its submission back",
+    "approve": "the reviewer approves (the review queue's approve button)",
+    "reject": "the reviewer sends it back with a comment, shown to the mission (comment required)",
+}
 
 
 class PolicyError(ValueError):
@@ -118,6 +138,13 @@ def check(policy):
         raise PolicyError(f"{where}: the initial state {policy['initial']!r} is not a state")
     verbs = {verb for state in policy["states"].values() for verb in state} - set(META)
     for state_id, state in policy["states"].items():
+        if state.get("kind") not in STATE_KINDS:
+            raise PolicyError(
+                f"{where}: state {state_id}: kind {state.get('kind')!r} is not one of {', '.join(STATE_KINDS)}"
+            )
+        # "public" is what visitors see: the kind and who may view must agree.
+        if (state["kind"] == "public") != ("anyone" in state.get("view", ())):
+            raise PolicyError(f"{where}: state {state_id}: a state anyone may view is of kind 'public', and only such")
         for verb, names in state.items():
             if verb in META:
                 continue
@@ -138,6 +165,13 @@ def check(policy):
                 raise PolicyError(f"{where}: action {action_id}: unknown people {name!r}")
         if action.get("comment", "optional") not in ("optional", "required"):
             raise PolicyError(f"{where}: action {action_id}: comment is 'optional' or 'required'")
+        if "kind" in action and action["kind"] not in ACTION_KINDS:
+            raise PolicyError(
+                f"{where}: action {action_id}: kind {action['kind']!r} is not one of {', '.join(ACTION_KINDS)}"
+            )
+        # The mission is told why: a rejection without a comment would leave it guessing.
+        if action.get("kind") == "reject" and action.get("comment") != "required":
+            raise PolicyError(f'{where}: action {action_id}: a rejection requires a comment (comment = "required")')
 
 
 @functools.cache
@@ -149,6 +183,38 @@ def _workflows():
 def by_workflow(workflow_id):
     """The policy whose workflow is ``workflow_id``, or None."""
     return _workflows().get(workflow_id)
+
+
+def states_of_kind(*kinds):
+    """The ids of the states of ``kinds`` in every policy, e.g. ``states_of_kind("published", "public")``."""
+    _known(kinds, STATE_KINDS)
+    return _of_kind("states", kinds)
+
+
+def actions_of_kind(*kinds):
+    """The ids of the actions of ``kinds`` in every policy, e.g. ``actions_of_kind("reject")``."""
+    _known(kinds, ACTION_KINDS)
+    return _of_kind("actions", kinds)
+
+
+def _known(kinds, known):
+    # A misspelt kind would silently match nothing.
+    unknown = [kind for kind in kinds if kind not in known]
+    if unknown:
+        raise PolicyError(f"unknown kind {unknown[0]!r}: one of {', '.join(known)}")
+
+
+def _of_kind(section, kinds):
+    return tuple(
+        sorted(
+            {
+                found_id
+                for found in _workflows().values()
+                for found_id, entry in found.get(section, {}).items()
+                if entry.get("kind") in kinds
+            }
+        )
+    )
 
 
 def comment_required(workflow_id, action_id):

@@ -2,16 +2,15 @@
 candidatures, their CSV/XLSX exports (``?format=csv|xlsx``) and the iCal feed of election dates.
 
 Every listing shows what the catalog lets the user see; the seat counts take
-only published (or public) candidatures that have not been withdrawn.
+only published (or public) candidatures that have not been withdrawn.  The
+filters, exports and calendar are common's (listings, exports, ical); what is
+here is CandiWeb's own.
 """
 
 from copy import copy
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
-from icalendar import Calendar
-from icalendar import Event
-from io import BytesIO
 from missionplace import _
 from missionplace.candiweb.candidature import may_record_results
 from missionplace.candiweb.candidature import may_request_withdrawal
@@ -25,6 +24,10 @@ from missionplace.candiweb.records import one_per_record
 from missionplace.candiweb.records import RecordError
 from missionplace.candiweb.records import related
 from missionplace.candiweb.records import visible
+from missionplace.common import exports
+from missionplace.common import ical
+from missionplace.common import listings
+from missionplace.common.dates import format_date
 from missionplace.common.languages import current_language
 from missionplace.common.translations import translation_uids
 from missionplace.common.translations import translations
@@ -32,7 +35,7 @@ from missionplace.missions import mission as missions
 from missionplace.places.membership import top_place
 from missionplace.places.ownership import IMissionOwnership
 from missionplace.review import actions
-from openpyxl import Workbook
+from missionplace.workflows import policy
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.dexterity.browser.add import DefaultAddForm
@@ -42,27 +45,14 @@ from plone.dexterity.browser.edit import DefaultEditView
 from plone.protect import CheckAuthenticator
 from plone.protect import protect
 from Products.Five.browser import BrowserView
-from urllib.parse import urlencode
 from z3c.form import field
 from zope.i18n import translate
-from zope.i18n.locales import locales
-import csv
-import io
+import functools
 
 
-COUNTED_STATES = ("published", "public")
-
-
-def format_date(value, language=None):
-    """A date as the user's language writes it (CLDR, long: the medium form has two-digit years)."""
-    if not value:
-        return ""
-    language = language or current_language()
-    try:
-        locale = locales.getLocale(language.split("-")[0], None, None)
-        return locale.dates.getFormatter("date", "long").format(value)
-    except Exception:
-        return value.isoformat()
+def counted_states():
+    """The states in which a candidature counts against the seats: the policies' published and public ones."""
+    return policy.states_of_kind("published", "public")
 
 
 def seat_marker(candidates, seats):
@@ -117,77 +107,80 @@ COLUMN_TITLES = {
 }
 
 
-class Listing(BrowserView):
-    """Rows and columns, shown as a table or exported with ``?format=csv`` or ``?format=xlsx``."""
+def _is_organ(uid):
+    # Among the organs the user sees, as the listings are.
+    return bool(api.content.find(UID=uid, portal_type="Organ"))
 
-    filename = "listing"
-    # The keys of the shown and exported columns (titles in COLUMN_TITLES)
-    columns = ()
 
-    def __call__(self):
-        wanted = self.request.form.get("format")
-        if wanted == "csv":
-            return self.csv()
-        if wanted == "xlsx":
-            return self.xlsx()
-        return self.index()
+def _organ_uids(uid):
+    """An organ filter matches every translation of the organ (the listings show records of every language)."""
+    found = api.content.find(UID=uid, portal_type="Organ")
+    return translation_uids(found[0].getObject()) if found else [uid]
 
-    def t(self, message):
-        return translate(message, context=self.request)
 
-    def column_titles(self):
-        return [self.t(COLUMN_TITLES[key]) for key in self.columns]
+def _is_year(value):
+    return value.isascii() and value.isdigit() and len(value) <= 4
 
-    def rows(self):
-        raise NotImplementedError
 
-    def export_values(self, row):
-        return [row.get(f"{key}_export", row.get(key, "")) for key in self.columns]
+def _mission_code(code):
+    return missions.get(code).code
 
-    def export_url(self, wanted):
-        query = {k: v for k, v in self.request.form.items() if k != "format" and isinstance(v, str)}
-        query["format"] = wanted
-        # A visitor's query may hold what UTF-8 cannot encode (an unpaired surrogate):
-        # it is carried over as the bytes it came as, never a 500.
-        return f"{self.context.absolute_url()}/@@{self.__name__}?{urlencode(query, errors='surrogatepass')}"
 
-    def _download(self, data, content_type, extension):
-        response = self.request.response
-        response.setHeader("Content-Type", content_type)
-        response.setHeader("Content-Disposition", f'attachment; filename="{self.filename}.{extension}"')
-        response.setHeader("Cache-Control", "private, no-store")
-        return data
+NO_SUCH_STATUS = _("error_listing_status", default="No such status: ${status}.")
+ORGAN = listings.Filter(
+    "organ",
+    accepts=_is_organ,
+    error=_("error_listing_organ", default="No such organ: ${organ}."),
+    index="organ",
+    term=_organ_uids,
+)
+YEAR = listings.Filter(
+    "year", accepts=_is_year, error=_("error_listing_year", default="Not a year: ${year}."), index="year", term=int
+)
+ELECTION_STATUS = listings.Filter(
+    "status", accepts=ELECTION_STATUSES.__contains__, error=NO_SUCH_STATUS, index="record_status", default="upcoming"
+)
+CANDIDATURE_STATUS = listings.Filter(
+    "status", accepts=CANDIDATURE_STATUSES.__contains__, error=NO_SUCH_STATUS, index="record_status"
+)
+REGIONAL_GROUP = listings.Filter(
+    "regional_group",
+    accepts=missions.REGIONAL_GROUPS.__contains__,
+    error=_("error_listing_regional_group", default="No such regional group: ${regional_group}."),
+    index="regional_group",
+)
+MISSION = replace(listings.mission_filter(lambda code: missions.get(code) is not None), term=_mission_code)
 
-    def csv(self):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.column_titles())
-        for row in self.rows():
-            writer.writerow([inert("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v))
-                             for v in self.export_values(row)])  # fmt: skip
-        # With the BOM, Excel reads the file as UTF-8: Arabic and Chinese names stay legible.
-        return self._download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "csv")
 
-    def xlsx(self):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.filename[:31]
-        sheet.append(self.column_titles())
-        for row in self.rows():
-            sheet.append([inert(value) for value in self.export_values(row)])
-        if current_language() == "ar":
-            sheet.sheet_view.rightToLeft = True
-        data = BytesIO()
-        workbook.save(data)
-        return self._download(
-            data.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-        )
+class Listing(exports.ExportableListing):
+    """A CandiWeb listing: its filters (``filters``) read from the request, its columns' titles."""
 
-    # Filters
+    column_messages = COLUMN_TITLES
+    filters = ()
 
-    def selected(self, name, default=""):
-        value = self.request.form.get(name, default)
-        return value if isinstance(value, str) else default
+    def update(self):
+        # Before the page is drawn, so that a refused filter's message shows on it.
+        self.values = self.read_filters()
+
+    @functools.cached_property
+    def values(self):
+        """{name: value} of the filters asked for (defaults included)."""
+        return self.read_filters()
+
+    def read_filters(self):
+        try:
+            return listings.read(self.request.form, self.filters)
+        except listings.ListingError as error:
+            # What cannot be applied is said, and the listing shown without the filters asked for.
+            if not self.exporting:  # a download shows no message
+                api.portal.show_message(error.args[0], request=self.request, type="error")
+            return listings.read({}, self.filters)
+
+    def selected(self, name):
+        return self.values.get(name, "")
+
+    def catalog_query(self):
+        return listings.query(self.filters, self.values)
 
     def organ_options(self):
         brains = one_per_record(api.content.find(portal_type="Organ", sort_on="sortable_title"), current_language())
@@ -199,11 +192,6 @@ class Listing(BrowserView):
     def year_options(self):
         years = {b.year for b in api.content.find(portal_type="Election") if b.year}
         return sorted(years, reverse=True)
-
-    def organ_uids(self, uid):
-        """An organ filter matches every translation of the organ (the listings show records of every language)."""
-        found = api.portal.get_tool("portal_catalog")(UID=uid, portal_type="Organ")
-        return translation_uids(found[0].getObject()) if found else [uid]
 
     def place_paths(self):
         return place_paths(self.context)
@@ -217,14 +205,7 @@ class Listing(BrowserView):
         return mission.name(current_language()) if mission else ""
 
     def review_state_title(self, obj, state):
-        return translate(actions.state_title(obj, state), domain="plone", context=self.request)
-
-
-def inert(value):
-    """A text a spreadsheet shows as text: what missions type must never run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        return actions.state_title(obj, state, translated=True)
 
 
 def place_paths(context):
@@ -268,7 +249,7 @@ class CandidatureRows:
                     "withdrawal_requested": bool(obj.withdrawal_requested),
                     "review_state_code": state,
                     "review_state": self.review_state_title(obj, state),
-                    "counted": state in COUNTED_STATES and obj.status != "withdrawn",
+                    "counted": state in counted_states() and obj.status != "withdrawn",
                 }
             )
         # By their election's date, those without a date last (the catalog's sort_on would drop them).
@@ -293,19 +274,14 @@ class ElectionsView(Listing):
         "status",
     )
 
+    # Elections have no regional group: the listing keeps those where the group has seats.
+    filters = (ORGAN, YEAR, ELECTION_STATUS, replace(REGIONAL_GROUP, index=None))
+
     def status_options(self):
         return [{"value": k, "title": self.t(v)} for k, v in ELECTION_STATUSES.items()]
 
     def query(self):
-        query = {"portal_type": "Election", "path": self.place_paths()}
-        organ, year, status = self.selected("organ"), self.selected("year"), self.selected("status", "upcoming")
-        if organ:
-            query["organ"] = self.organ_uids(organ)
-        if year.isdigit():
-            query["year"] = int(year)
-        if status:
-            query["record_status"] = status
-        return query
+        return {"portal_type": "Election", "path": self.place_paths(), **self.catalog_query()}
 
     def rows(self):
         group = self.selected("regional_group")
@@ -317,7 +293,7 @@ class ElectionsView(Listing):
                 continue
             organ = visible(related(election, "organ"))
             candidatures = api.content.find(
-                portal_type="Candidature", election=translation_uids(election), review_state=list(COUNTED_STATES)
+                portal_type="Candidature", election=translation_uids(election), review_state=list(counted_states())
             )
             counted = [
                 b for b in one_per_record(candidatures, current_language())
@@ -357,6 +333,7 @@ class MemberStateView(Listing, CandidatureRows):
         "status",
         "review_state",
     )
+    filters = (MISSION, ORGAN, YEAR, CANDIDATURE_STATUS)
 
     @property
     def mission(self):
@@ -375,15 +352,7 @@ class MemberStateView(Listing, CandidatureRows):
     def rows(self):
         if self.mission is None:
             return []
-        query = {"mission": self.mission.code, "path": self.place_paths()}
-        organ, year, status = self.selected("organ"), self.selected("year"), self.selected("status")
-        if organ:
-            query["organ"] = self.organ_uids(organ)
-        if year.isdigit():
-            query["year"] = int(year)
-        if status:
-            query["record_status"] = status
-        rows = self.candidature_rows(query)
+        rows = self.candidature_rows({"path": self.place_paths(), **self.catalog_query()})
         # Latest election first; those without a date yet after them all.
         undated = [row for row in rows if row["election_date_export"] is None]
         return [*reversed([row for row in rows if row["election_date_export"] is not None]), *undated]
@@ -393,6 +362,7 @@ class ElectionView(Listing, CandidatureRows):
     """An election's page: its candidatures by regional group, seats against candidates."""
 
     columns = ("group", "state", "candidate", "date_announced", "status", "review_state")
+    filters = (CANDIDATURE_STATUS, REGIONAL_GROUP)
 
     @property
     def filename(self):
@@ -414,12 +384,7 @@ class ElectionView(Listing, CandidatureRows):
         return self.context.status == "held"
 
     def rows(self):
-        query = {"election": translation_uids(self.context), "path": self.place_paths()}
-        group, status = self.selected("regional_group"), self.selected("status")
-        if group:
-            query["regional_group"] = group
-        if status:
-            query["record_status"] = status
+        query = {"election": translation_uids(self.context), "path": self.place_paths(), **self.catalog_query()}
         order = list(missions.REGIONAL_GROUPS)
         rows = self.candidature_rows(query)
         return sorted(rows, key=lambda r: (order.index(r["regional_group"]) if r["regional_group"] in order else 99,
@@ -520,10 +485,9 @@ class ElectionsFeed(BrowserView):
     lists_only_what_the_user_may_see = True
 
     def __call__(self):
-        calendar = Calendar()
-        calendar.add("prodid", "-//MissionPlace//CandiWeb//EN")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", translate(_("feed_title", default="CandiWeb elections"), context=self.request))
+        calendar = ical.calendar(
+            translate(_("feed_title", default="CandiWeb elections"), context=self.request), "CandiWeb"
+        )
         host = self.request.get("SERVER_NAME") or "missionplace"
         stamp = datetime.now().astimezone()
         brains = by_election_date(api.content.find(portal_type="Election", path=place_paths(self.context)))
@@ -540,21 +504,9 @@ class ElectionsFeed(BrowserView):
                     ),
                 ),
             ):
-                if not day:
-                    continue
-                event = Event()
-                event.add("uid", f"{brain.UID}-{kind}@{host}")
-                event.add("summary", summary)
-                event.add("dtstart", day)
-                event.add("dtend", day + timedelta(days=1))
-                event.add("dtstamp", stamp)
-                event.add("url", brain.getURL())
-                event.add("categories", [kind])
-                calendar.add_component(event)
-        response = self.request.response
-        response.setHeader("Content-Type", "text/calendar; charset=utf-8")
-        response.setHeader("Content-Disposition", 'attachment; filename="elections.ics"')
-        return calendar.to_ical()
+                if day:
+                    ical.add_day(calendar, f"{brain.UID}-{kind}@{host}", summary, day, brain.getURL(), [kind], stamp)
+        return ical.download(self.request.response, calendar, "elections.ics")
 
 
 class SecretariatChoosesMission:

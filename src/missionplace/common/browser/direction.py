@@ -1,13 +1,17 @@
-"""Right-to-left pages for Arabic.
+"""``dir`` on <html> too: Plone sets it on <body> only.
 
-Plone's Classic UI templates set ``lang`` on <html> but never ``dir``; without
-it an Arabic page reads left to right.  This transform runs after the theme
-(plone.app.theming's Diazo transform has order 8850) and sets ``dir`` from the
-page's own ``lang``, so every page, themed or not, gets it; never a
-download (an uploaded HTML file is served as uploaded).
+Plone's main_template sets ``dir`` on <body> from ``portal_state.is_rtl``
+(``rtl`` for Arabic), which lays the page out right to left; <html> gets
+``lang`` only.  The document's own direction then stays left to right: the
+browser shows an Arabic page's <title> (tab, window, history, bookmarks) in
+the wrong order, and ``document.dir`` is empty.  This transform copies the
+body's ``dir`` to <html>, nothing more: Plone decides the direction.
+
+It runs after the theme (plone.app.theming's Diazo transform has order 8850
+and hands on its parsed page, so a themed page is not parsed again); never on
+a download (an uploaded HTML file is served as uploaded).
 """
 
-from missionplace.common.languages import RIGHT_TO_LEFT
 from missionplace.interfaces import IMissionPlaceLayer
 from missionplace.security.downloads import is_download
 from plone.transformchain.interfaces import ITransform
@@ -46,6 +50,9 @@ class TextDirection:
         html = result.tree.getroot()
         if html is None or html.tag != "html":
             return None
-        language = (html.get("lang") or "").split("-")[0]
-        html.set("dir", "rtl" if language in RIGHT_TO_LEFT else "ltr")
+        body = html.find("body")
+        direction = body.get("dir") if body is not None else None
+        if direction:
+            html.set("dir", direction)
+        # Parsed already: the transforms after this one (plone.protect's) take the tree as it is.
         return result

@@ -7,7 +7,6 @@ links anyone could follow, log or leak through a Referer.  Here the links
 carry the query string of the address only, without ``_authenticator``.
 """
 
-from plone.app.i18n.locales.browser.selector import LanguageSelector
 from plone.app.multilingual import browser as multilingual_browser
 from plone.app.multilingual.browser.helper_views import selector_view
 from plone.app.multilingual.browser.selector import getPostPath
@@ -15,6 +14,7 @@ from plone.app.multilingual.browser.selector import LanguageSelectorViewlet
 from plone.app.multilingual.interfaces import ITG
 from plone.app.multilingual.interfaces import NOTG
 from plone.i18n.interfaces import ILanguageSchema
+from plone.i18n.locales.interfaces import IContentLanguageAvailability
 from plone.registry.interfaces import IRegistry
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import parse_qsl
@@ -56,13 +56,30 @@ class QueryOnlyLanguageSelector(LanguageSelectorViewlet):
         post_path = getPostPath(self.context, self.request)
         site_url = getSite().absolute_url().rstrip("/")
         results = []
-        for info in LanguageSelector.languages(self):
+        for info in self._supported_languages():
             extras = {} if settings.set_cookie_always else {"set_language": info["code"]}
             if post_path:
                 extras["post_path"] = post_path
             url = f"{site_url}/@@multilingual-selector/{group}/{info['code']}"
             results.append({**info, "translated": True, "url": with_query(self.request, url, **extras)})
         return results
+
+    def _supported_languages(self):
+        """What plone.app.i18n's ``LanguageSelector.languages`` answers, built from the supported languages only.
+
+        Plone's builds and marks the entry of every language it knows (two
+        hundred or more, each asking the registry whether it is supported) on
+        every page; the selector shows the six.
+        """
+        if self.tool is None:
+            return []
+        current = self.tool.getLanguageBindings(self.request)[0]
+        known = getUtility(IContentLanguageAvailability).getLanguages(combined=self.tool.use_combined_language_codes)
+        return [
+            {**known[code], "code": code, "selected": code == current}
+            for code in dict.fromkeys(self.tool.getSupportedLanguages())
+            if code in known
+        ]
 
 
 class QueryOnlySelectorView(selector_view):

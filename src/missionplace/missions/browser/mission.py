@@ -4,13 +4,13 @@ from AccessControl import Unauthorized
 from datetime import datetime
 from datetime import UTC
 from missionplace import _
+from missionplace.common.browser.changes import ChangeForm
 from missionplace.missions import mission as missions
 from missionplace.missions import staff as mission_staff
 from missionplace.places.membership import check_may_manage_person
 from missionplace.places.ownership import owning_mission
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
-from plone.protect import CheckAuthenticator
 from Products.Five import BrowserView
 from zope.i18n import translate
 
@@ -24,7 +24,7 @@ class OwningMissionViewlet(ViewletBase):
         return self.index() if self.mission else ""
 
 
-class StaffView(BrowserView):
+class StaffView(ChangeForm, BrowserView):
     """A mission's staff page (``@@mission-staff?mission=fra``): its people and their functions.
 
     The mission's focal points give their colleagues functions, remove them
@@ -32,7 +32,7 @@ class StaffView(BrowserView):
     staff and every change (the history of all missions when none is chosen).
     """
 
-    error = None
+    refusals = (mission_staff.StaffError,)
 
     def __call__(self):
         if api.user.is_anonymous():
@@ -47,11 +47,7 @@ class StaffView(BrowserView):
                 _("error_staff_history_secretariat", default="Only the Secretariat sees every staff change.")
             )
         if self.request.method == "POST" and self.mission is not None:
-            CheckAuthenticator(self.request)
-            status = self.handle()
-            if status is None:
-                return self.request.response.redirect(self.url())
-            self.request.response.setStatus(status)
+            return self.make_change(self.handle, self.url())
         return self.index()
 
     def chosen_mission(self):
@@ -68,40 +64,26 @@ class StaffView(BrowserView):
         return f"{self.context.absolute_url()}/@@mission-staff?mission={self.mission.code}"
 
     def handle(self):
-        """Make the change; None when made, else the HTTP status of the refusal (the reason in self.error)."""
+        """Make the change the form asks for; returns the message to show (StaffError, Unauthorized: refused)."""
         form = self.request.form
         action, user_id = form.get("action"), form.get("user")
         function = form.get("function") or missions.DELEGATE
-        try:
-            if action == "create":
-                mission_staff.create_staff_account(
-                    self.mission, user_id, form.get("fullname"), form.get("email"), function
-                )
-                message = _(
-                    "msg_staff_account_created",
-                    default="${user} has an account and got an e-mail to choose a password.",
-                    mapping={"user": user_id},
-                )
-            elif action == "remove":
-                mission_staff.remove_staff(self.mission, user_id)
-                message = _(
-                    "msg_staff_removed", default="${user} is no longer staff of the mission.", mapping={"user": user_id}
-                )
-            elif action == "add":
-                mission_staff.add_staff(self.mission, user_id, function)
-                message = _(
-                    "msg_staff_function_added", default="${user} has the new function.", mapping={"user": user_id}
-                )
-            else:
-                raise mission_staff.StaffError(_("error_unknown_staff_action", default="Unknown change."))
-        except mission_staff.StaffError as error:
-            self.error = error.args[0]
-            return 400
-        except Unauthorized as error:
-            self.error = error.args[0]
-            return 403
-        api.portal.show_message(message, request=self.request)
-        return None
+        if action == "create":
+            mission_staff.create_staff_account(self.mission, user_id, form.get("fullname"), form.get("email"), function)
+            return _(
+                "msg_staff_account_created",
+                default="${user} has an account and got an e-mail to choose a password.",
+                mapping={"user": user_id},
+            )
+        if action == "remove":
+            mission_staff.remove_staff(self.mission, user_id)
+            return _(
+                "msg_staff_removed", default="${user} is no longer staff of the mission.", mapping={"user": user_id}
+            )
+        if action == "add":
+            mission_staff.add_staff(self.mission, user_id, function)
+            return _("msg_staff_function_added", default="${user} has the new function.", mapping={"user": user_id})
+        raise mission_staff.StaffError(_("error_unknown_staff_action", default="Unknown change."))
 
     def is_secretariat(self):
         return mission_staff.is_secretariat()

@@ -2,6 +2,7 @@
 
 from AccessControl import Unauthorized
 from missionplace import _
+from missionplace.common.browser.changes import ChangeForm
 from missionplace.missions import mission as missions
 from missionplace.missions import staff as mission_staff
 from missionplace.permissions import VIEW_MEMBERSHIP
@@ -43,10 +44,10 @@ class PlaceView(BrowserView):
         return found.name(api.portal.get_current_language()) if found else ""
 
 
-class MembersView(PlaceView):
+class MembersView(ChangeForm, PlaceView):
     """The Members tab: who takes part, in which role; changes and their history."""
 
-    error = None
+    refusals = (membership.MembershipError,)
 
     def __call__(self):
         if self.request.method == "POST":
@@ -55,50 +56,33 @@ class MembersView(PlaceView):
                 raise Unauthorized(
                     _("error_not_member_manager", default="You may not change the members of this place.")
                 )
-            CheckAuthenticator(self.request)
-            status = self.handle()
-            if status is None:
-                return self.request.response.redirect(f"{self.context.absolute_url()}/@@members")
-            # A refused change shows the page again, with the reason, and changes nothing.
-            self.request.response.setStatus(status)
+            return self.make_change(self.handle, f"{self.context.absolute_url()}/@@members")
         return self.index()
 
     def handle(self):
-        """Make the change; None when made, else the HTTP status of the refusal (the reason in self.error)."""
+        """Make the change the form asks for; returns the message to show (MembershipError, Unauthorized: refused)."""
         form = self.request.form
         principal = form.get("principal") or ""
         role = form.get("role")
         if not isinstance(principal, str) or not isinstance(role, (str, type(None))):
-            self.error = _("error_bad_member_form", default="Choose one person and one role.")
-            return 400
+            raise membership.MembershipError(_("error_bad_member_form", default="Choose one person and one role."))
         principal = principal.strip()
         if form.get("mission"):
             found = missions.get(form["mission"]) if isinstance(form["mission"], str) else None
             if found is None:
-                self.error = _("error_no_such_mission", default="No such mission.")
-                return 400
+                raise membership.MembershipError(_("error_no_such_mission", default="No such mission."))
             principal = found.id
-        try:
-            if form.get("action") == "remove":
-                membership.remove_member(self.context, principal)
-                message = _(
-                    "msg_member_removed", default="${principal} no longer takes part.", mapping={"principal": principal}
-                )
-            else:
-                membership.set_member(self.context, principal, role)
-                message = _(
-                    "msg_member_saved",
-                    default="${principal} takes part as ${role}.",
-                    mapping={"principal": principal, "role": self.role_title(role)},
-                )
-        except membership.MembershipError as error:
-            self.error = error.args[0]
-            return 400
-        except Unauthorized as error:
-            self.error = error.args[0]
-            return 403
-        api.portal.show_message(message, request=self.request)
-        return None
+        if form.get("action") == "remove":
+            membership.remove_member(self.context, principal)
+            return _(
+                "msg_member_removed", default="${principal} no longer takes part.", mapping={"principal": principal}
+            )
+        membership.set_member(self.context, principal, role)
+        return _(
+            "msg_member_saved",
+            default="${principal} takes part as ${role}.",
+            mapping={"principal": principal, "role": self.role_title(role)},
+        )
 
     def can_manage(self):
         return membership.can_manage(self.context)

@@ -1,11 +1,15 @@
 """The review queue (@@review-queue) and "our work" (@@our-work) pages of each language root."""
 
+from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
 from DateTime import DateTime
 from missionplace import _
+from missionplace.common import listings
 from missionplace.review import queues
+from missionplace.workflows import policy
 from plone import api
 from plone.i18n.locales.interfaces import IContentLanguageAvailability
+from plone.memoize import ram
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
@@ -21,11 +25,9 @@ class QueueView(BrowserView):
         # Personal pages: anonymous visitors are sent to the login form.
         if api.user.is_anonymous():
             raise Unauthorized("Log in to see your queues.")
-        form = self.request.form
-        self.filters = {name: form[name] for name in (*queues.FILTERS, "sort_on", "sort_order") if form.get(name)}
         try:
-            queues.check_filters(self.filters)
-        except queues.QueueError as error:
+            self.filters = listings.read(self.request.form, queues.QUEUE_FILTERS, queues.SORT_KEYS)
+        except listings.ListingError as error:
             api.portal.show_message(error.args[0], request=self.request, type="error")
             self.filters = {}
         self.update()
@@ -77,10 +79,10 @@ class ReviewQueueView(QueueView):
         self.total = len(everything)
 
     def approvals(self, item):
-        return [t for t in item["transitions"] if t["id"] in queues.APPROVALS]
+        return [t for t in item["transitions"] if t["id"] in policy.actions_of_kind("approve")]
 
     def rejections(self, item):
-        return [t for t in item["transitions"] if t["id"] in queues.REJECTIONS]
+        return [t for t in item["transitions"] if t["id"] in policy.actions_of_kind("reject")]
 
     def button_title(self, transition):
         return {
@@ -113,7 +115,7 @@ class OurWorkView(QueueView):
 
     def actions(self, item):
         """The steps the mission takes itself from here: submit, withdraw."""
-        return [t for t in item.get("transitions", ()) if t["id"] in ("submit", "withdraw")]
+        return [t for t in item.get("transitions", ()) if t["id"] in policy.actions_of_kind("submit", "withdraw")]
 
     def button_title(self, transition):
         return {
@@ -123,10 +125,53 @@ class OurWorkView(QueueView):
 
 
 class QueueLinks(BrowserView):
-    """Whether to offer the queues in the user menu (see profiles/default/actions.xml)."""
+    """Whether to offer the queues in the user menu (see profiles/default/actions.xml).
+
+    Asked on every page a logged-in user sees, so the answers are remembered
+    across requests, under a key made of everything they depend on (issue 11):
+    who asks (id, groups, site-wide roles) and, for the review queue, the
+    roles that review (from the workflows) and the catalog's change counter
+    (the ``place_grants`` index and the catalog's own security filter follow
+    every membership and sharing change).  Places and rooms have no
+    publication dates, so the catalog's answer does not depend on the time.
+    """
 
     def review(self):
-        return not api.user.is_anonymous() and queues.may_review()
+        user = _user()
+        return user is not None and _may_review(_review_key(user))
 
     def work(self):
-        return not api.user.is_anonymous() and queues.may_have_work()
+        user = _user()
+        return user is not None and _may_have_work(_principals(user))
+
+
+def _user():
+    """The logged-in user (as the request authenticated it), or None for the anonymous visitor (who has no id)."""
+    user = getSecurityManager().getUser()
+    return None if user is None or user.getId() is None else user
+
+
+def _principals(user):
+    # The Zope root's users belong to no group.
+    groups = getattr(user, "getGroups", tuple)()
+    return (user.getId(), tuple(sorted(groups)), tuple(sorted(user.getRoles())))
+
+
+def _review_key(user):
+    catalog = api.portal.get_tool("portal_catalog")
+    return (
+        "/".join(catalog.getPhysicalPath()),
+        catalog.getCounter(),
+        tuple(sorted(queues.reviewing_roles())),
+        *_principals(user),
+    )
+
+
+@ram.cache(lambda _fun, key: key)
+def _may_review(key):
+    return queues.may_review()
+
+
+@ram.cache(lambda _fun, key: key)
+def _may_have_work(key):
+    return queues.may_have_work()

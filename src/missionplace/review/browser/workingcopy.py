@@ -10,7 +10,6 @@ from plone.app.iterate.browser.checkout import Checkout
 from plone.app.layout.viewlets import ViewletBase
 from Products.Five import BrowserView
 from zope.component import getMultiAdapter
-from zope.i18n import translate
 from zope.publisher.interfaces import NotFound
 
 
@@ -38,9 +37,7 @@ class WorkingCopyDiffView(BrowserView):
         return self.index()
 
     def state_title(self, obj):
-        title = actions.state_title(obj)
-        # Workflow titles are translated like the workflow menu does (see review.py).
-        return translate(title, domain="plone", context=self.request) if title else ""
+        return actions.state_title(obj, translated=True)
 
 
 class WorkingCopyViewlet(ViewletBase):

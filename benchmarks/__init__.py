@@ -1,0 +1,1 @@
+"""MissionPlace's benchmarks: ``make bench`` (``python -m benchmarks.run``); see README.md here."""
