@@ -194,7 +194,7 @@ def test_a_queue_filter_given_twice(site):
     def attempt():
         return site.api("GET", "fr/@review-queue?sort_on=title&sort_on=place", "moderator", headers=FRENCH)
 
-    message = _("error_queue_parameter_twice", default="Give ${name} only once.", mapping={"name": "sort_on"})
+    message = _("error_listing_parameter_twice", default="Give ${name} only once.", mapping={"name": "sort_on"})
     assert_bad_input(site, PLACE, attempt, message)
 
 
