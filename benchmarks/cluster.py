@@ -22,17 +22,17 @@ from benchmarks import wrk
 from benchmarks.servers import ADMIN_PASSWORD
 from benchmarks.servers import BenchError
 from benchmarks.servers import clean_environment
-from benchmarks.servers import free_port
 from benchmarks.servers import MissionPlaceSite
 from benchmarks.servers import NotRun
 from benchmarks.servers import process_memory
 from benchmarks.servers import REPO
-from missionplace_instance.cluster import Child
 from missionplace_instance.cluster import Cluster
 from missionplace_instance.cluster import ClusterError
-from missionplace_instance.cluster import free_ports as free_port_range
 from missionplace_instance.cluster import PG_SOCKET_PORT
 from missionplace_instance.cluster import THREADS
+from missionplace_instance.processes import Child
+from missionplace_instance.processes import free_port
+from missionplace_instance.processes import free_ports
 from pathlib import Path
 import http.client
 import os
@@ -71,14 +71,6 @@ def require(*names):
 def member_connections(users):
     """B6's wrk connections, the same with 1 and 2 instances: enough to keep 2 instances' threads busy."""
     return max(users, MOST_INSTANCES * THREADS)
-
-
-def free_ports(count):
-    """The first of ``count`` consecutive free ports."""
-    first = free_port_range(count)
-    if first is None:
-        raise BenchError(f"no {count} consecutive free ports for the cluster")
-    return first
 
 
 def _open_to_others(folder):

@@ -9,12 +9,13 @@ etc/zope.ini, the command ``missionplace-instance serve`` ends in.
 
 from benchmarks import content
 from benchmarks import stock
+from missionplace_instance.processes import Child
+from missionplace_instance.processes import free_port
 from pathlib import Path
 import os
 import requests
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,22 +27,12 @@ ADMIN_PASSWORD = "admin"  # noqa: S105 - the throwaway instances' Zope administr
 DEMO_PASSWORD = "demo"  # noqa: S105 - the demo accounts' documented password
 
 
-def _default_sigint():
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 class BenchError(Exception):
     """The benchmarks cannot go on; the message says why."""
 
 
 class NotRun(Exception):
     """A benchmark cannot run on this machine (a program is missing, the cluster does not start): its row says why."""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def clean_environment():
@@ -113,20 +104,17 @@ class Instance:
 
     def start(self):
         """Serve etc/zope.ini with runwsgi and wait until the site answers."""
-        out = open(self.log, "a")  # closed by stop()
-        self.process = subprocess.Popen(
+        # Stopped with SIGINT, as Ctrl+C: Zope closes its database.
+        self.process = Child(
+            self.name,
             [BIN / "runwsgi", self.home / "etc" / "zope.ini"],
+            self.log,
             env=self.env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # A shell without job control starts background commands with SIGINT ignored, and the
-            # server would inherit that: stop() ends it with SIGINT, so that Zope closes its database.
-            preexec_fn=_default_sigint,
+            stop_signal=signal.SIGINT,
         )
-        self.process.log_file = out
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if not self.process.running():
                 raise BenchError(f"{self.name} stopped at start-up, see {self.log}")
             try:
                 if requests.get(f"{self.site_url}/login", timeout=10).status_code == 200:
@@ -138,16 +126,9 @@ class Instance:
         raise BenchError(f"{self.name} did not answer within 180 s, see {self.log}")
 
     def stop(self):
-        if self.process is None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.log_file.close()
-        self.process = None
+        if self.process is not None:
+            self.process.stop()
+            self.process = None
 
     def memory(self):
         return process_memory(self.process.pid)

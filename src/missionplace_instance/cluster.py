@@ -42,18 +42,17 @@ Start and stop it from the thread that keeps running while it is used: a child
 is stopped when the thread that started it ends (Linux's parent-death signal).
 """
 
+from missionplace_instance.processes import Child
+from missionplace_instance.processes import port_is_free
+from missionplace_instance.processes import ServerError
 from pathlib import Path
-import ctypes
-import ctypes.util
 import glob
-import http.client
 import os
 import psycopg2
 import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -67,14 +66,11 @@ DATABASE = "missionplace"
 PG_SOCKET_PORT = 5432
 # waitress threads per instance (instance/zope.ini.in): HAProxy sends each no more at once.
 THREADS = 4
-STARTUP_TIMEOUT = 300
-STOP_TIMEOUT = 60
 SBIN = ("/usr/sbin", "/sbin", "/usr/local/sbin")
-PR_SET_PDEATHSIG = 1
 
 
-class ClusterError(Exception):
-    """The cluster cannot start; the message says why (and which log to read)."""
+# A child that fails raises ServerError: the cluster's own refusals are the same kind of error.
+ClusterError = ServerError
 
 
 def _env(environ, name, default=""):
@@ -86,122 +82,6 @@ def _program(name, package):
     if path is None:
         raise ClusterError(f"{name} is needed: apt-get install {package}")
     return path
-
-
-def _port_is_free(host, port):
-    with socket.socket() as sock:
-        # As the servers bind: connections closed a moment ago (TIME_WAIT) do not hold the port.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_ports(count, host="127.0.0.1"):
-    """The first of ``count`` consecutive free ports (a cluster takes port, port+1, ... port+count-1), else None."""
-    for _attempt in range(50):
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            first = sock.getsockname()[1]
-        if first + count <= 65535 and all(_port_is_free(host, port) for port in range(first, first + count)):
-            return first
-    return None
-
-
-def _answers(host, port, path, timeout=5):
-    """The HTTP status of GET ``path``, or None while nothing answers."""
-    connection = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Host": "localhost"})
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
-
-
-def _tail(path, lines=15):
-    try:
-        return "".join(Path(path).read_text(errors="replace").splitlines(keepends=True)[-lines:])
-    except OSError:
-        return ""
-
-
-_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform.startswith("linux") else None
-
-
-def _child_setup():
-    """In the child, before exec: the stop signals do their default, and it ends with its parent.
-
-    A process started with SIGINT ignored (a shell's background job) passes
-    that on to what it runs, and Python then never turns SIGINT into its clean
-    shutdown.  Linux sends the child SIGTERM when the process that started it
-    dies, however it dies.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if _libc is not None:
-        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-class Child:
-    """One process of the cluster, in a session of its own, its output in ``log``.
-
-    Its own session: a Ctrl+C in the terminal reaches only the cluster's own
-    process, which stops the children in order; stopping signals the whole
-    process group, so a child's own children (PostgreSQL's backends, Varnish's
-    worker) go with it.
-    """
-
-    def __init__(self, name, args, log, env=None, user=None, stop_signal=signal.SIGTERM):
-        self.name = name
-        self.log = Path(log)
-        self.stop_signal = stop_signal
-        account = {}
-        if user is not None:
-            # subprocess changes the user before it runs preexec_fn: the death signal survives the change.
-            account = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
-        with open(self.log, "ab") as out:
-            out.write(f"\n$ {' '.join(map(str, args))}\n".encode())
-            out.flush()
-            self.process = subprocess.Popen(
-                [str(arg) for arg in args],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-                preexec_fn=_child_setup,
-                **account,
-            )
-
-    @property
-    def pid(self):
-        return self.process.pid
-
-    def running(self):
-        return self.process.poll() is None
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        if self.running():
-            try:
-                os.killpg(self.process.pid, self.stop_signal)
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-            except ProcessLookupError:
-                self.process.wait()
-        # Whatever it left behind in its group (a worker whose parent ended first).
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def failure(self, what):
-        return ClusterError(f"{self.name} {what} (see {self.log}):\n{_tail(self.log)}")
 
 
 def _account(name, package):
@@ -381,7 +261,7 @@ class Cluster:
         wanted += [("127.0.0.1", port) for port in (*self.instance_ports, self.balancer_port)]
         if len({port for _host, port in wanted}) != len(wanted):
             raise ClusterError(f"the ports overlap: {[port for _host, port in wanted]}")
-        busy = [port for host, port in wanted if not _port_is_free(host, port)]
+        busy = [port for host, port in wanted if not port_is_free(host, port)]
         if busy:
             raise ClusterError(f"port(s) {', '.join(map(str, busy))} already in use: choose another --port")
 
@@ -452,16 +332,6 @@ class Cluster:
             shutil.copyfile(self.home / name, home / name)
         self._instance_command(number, "configure")
 
-    def _wait(self, child, port, path, host="127.0.0.1", timeout=STARTUP_TIMEOUT):
-        """Until ``child`` answers GET ``path`` on ``port``: a ClusterError if it stops or takes too long."""
-        deadline = time.monotonic() + timeout
-        while _answers(host, port, path) is None:
-            if not child.running():
-                raise child.failure(f"stopped (exit {child.process.returncode})")
-            if time.monotonic() > deadline:
-                raise child.failure(f"did not answer on port {port} within {timeout} s")
-            time.sleep(0.5)
-
     def start(self):
         for template in ("varnish.vcl.in", "haproxy.cfg.in", *INSTANCE_TEMPLATES):
             if not (self.home / template).exists():
@@ -493,7 +363,7 @@ class Cluster:
             self.children.append(child)
             instances.append((child, port))
         for child, port in instances:
-            self._wait(child, port, "/ok")
+            child.wait_until_answers(port, "/ok")
         servers = "\n".join(
             f"    server instance-{number} 127.0.0.1:{port}" for number, port in enumerate(self.instance_ports, 1)
         )
@@ -509,7 +379,7 @@ class Cluster:
             "HAProxy", [haproxy, "-f", config, "-db"], self.folder / "haproxy.log", user=_account("haproxy", "haproxy")
         )
         self.children.append(balancer)
-        self._wait(balancer, self.balancer_port, "/ok", timeout=30)
+        balancer.wait_until_answers(self.balancer_port, "/ok", timeout=30)
         vcl = self._write(
             "varnish.vcl.in",
             self.folder / "varnish.vcl",
@@ -531,7 +401,7 @@ class Cluster:
             user=user,
         )
         self.children.append(cache)
-        self._wait(cache, self.port, "/ok", host=self.local_host, timeout=60)
+        cache.wait_until_answers(self.port, "/ok", host=self.local_host, timeout=60)
         return self
 
     def topology(self):

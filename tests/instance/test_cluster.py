@@ -11,8 +11,8 @@ this order.
 """
 
 from missionplace.security import spam
-from missionplace_instance.cluster import free_ports as free_port_range
 from missionplace_instance.cluster import INSTANCE_TEMPLATES
+from missionplace_instance.processes import free_ports
 from pathlib import Path
 import base64
 import os
@@ -43,14 +43,6 @@ PURGE_DELAY = 10
 # The instances' mail waits in their queues: nothing listens on this address and port.
 SMTP = ("127.0.0.1", "9")
 ROOM = "/en/candiweb/candidatures"  # where the mission editors of France draft (the demo place)
-
-
-def free_ports(count):
-    """The first of ``count`` consecutive free ports."""
-    first = free_port_range(count)
-    if first is None:
-        pytest.fail("no free consecutive ports")
-    return first
 
 
 def process_table():

@@ -5,6 +5,9 @@ a new user would, with FileStorage first and then with the same site copied
 into PostgreSQL by zodbconvert.
 """
 
+from missionplace_instance.processes import Child
+from missionplace_instance.processes import free_port
+from missionplace_instance.processes import ServerError
 from pathlib import Path
 import base64
 import os
@@ -12,21 +15,13 @@ import pytest
 import requests
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 
 REPO = Path(__file__).resolve().parents[2]
 COMMAND = str(Path(sys.executable).with_name("missionplace-instance"))
 ADMIN = ("admin", "s3cret-admin")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,38 +51,29 @@ def run(command, env):
 
 
 class Server:
-    def __init__(self, env, port):
+    """``missionplace-instance serve``, its output in a log file (an unread pipe would block it once full)."""
+
+    def __init__(self, env, port, log):
         # Not 127.0.0.1: plone.app.theming leaves that host unthemed on purpose.
         self.url = f"http://localhost:{port}"
-        self.process = subprocess.Popen(
-            [COMMAND, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.stdout.read()
-            try:
-                requests.get(self.url + "/plone-overview", timeout=5)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        self.stop()
-        pytest.fail("the instance did not start within 180 s")
+        # SIGINT, as Ctrl+C after `make run`: Zope closes its database.
+        self.child = Child("the instance", [COMMAND, "serve"], log, env=env, stop_signal=signal.SIGINT)
+        try:
+            self.child.wait_until_answers(port, "/plone-overview", host="localhost", timeout=180)
+        except ServerError as error:
+            self.stop()
+            pytest.fail(str(error))
 
     def stop(self):
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.child.stop()
 
 
 @pytest.fixture
-def serve():
+def serve(tmp_path):
     servers = []
 
     def start(env, port):
-        servers.append(Server(env, port))
+        servers.append(Server(env, port, tmp_path / f"serve-{len(servers) + 1}.log"))
         return servers[-1]
 
     yield start

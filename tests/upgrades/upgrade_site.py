@@ -176,6 +176,7 @@ def catalog(site):
             "object_provides": sorted(_generated(value) for value in data.get("object_provides") or ()),
             "allowedRolesAndUsers": sorted(data.get("allowedRolesAndUsers") or ()),
             "place_grants": sorted(data.get("place_grants") or ()),
+            "review_grants": sorted(data.get("review_grants") or ()),
         }
     return {
         "indexes": {

@@ -135,3 +135,34 @@ def keep(rows, filters, values):
     """The ``rows`` (dicts) whose fields equal the ``values`` of ``filters`` (those that name a field)."""
     wanted = {found.field: values[found.name] for found in filters if found.field and found.name in values}
     return [row for row in rows if all(row.get(field) == value for field, value in wanted.items())]
+
+
+# Batching: a listing of hundreds of rows shows one page of them.
+BATCH_SIZE = 50
+LARGEST_BATCH = 500
+
+
+def _whole(value, default):
+    if value in ("", None):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def batch(form, default_size=BATCH_SIZE):
+    """(start, size) of the page of rows asked for by ``b_start`` and ``b_size``, checked; raises ListingError."""
+    start = _whole(form.get("b_start"), 0)
+    if start is None or start < 0:
+        raise ListingError(_("error_listing_batch_start", default="b_start must be a whole number, 0 or more."))
+    size = _whole(form.get("b_size"), default_size)
+    if size is None or not 1 <= size <= LARGEST_BATCH:
+        raise ListingError(
+            _(
+                "error_listing_batch_size",
+                default="b_size must be a whole number from 1 to ${most}.",
+                mapping={"most": LARGEST_BATCH},
+            )
+        )
+    return start, size

@@ -15,12 +15,16 @@ a change on the Sharing page (``ILocalrolesModifiedEvent``).  Group
 membership needs no reindexing: groups are expanded when asking.
 """
 
+from missionplace.common import security_indexes
 from missionplace.interfaces import IPlace
 from plone import api
 from plone.indexer import indexer
 
 
 INDEX = "place_grants"
+# Recomputed with allowedRolesAndUsers (common/security_indexes.py): whatever changes
+# local roles and reindexes security (plone.api's grant_roles, ownership) keeps it true.
+security_indexes.register(INDEX)
 
 
 def token(role, principal):

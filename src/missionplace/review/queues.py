@@ -1,19 +1,20 @@
 """The moderators' review queue and the missions' "our work".
 
-Both are lists of plain dicts built from catalog brains: the workflow facts a
-listing needs (submitted when and by whom, the last transition, its comment)
-are catalog metadata (``review_summary``), so listing wakes up only the items
-whose permissions must be checked or whose transitions are shown.
+Both are lists of plain dicts built from catalog brains: what filtering,
+sorting and counting need (when submitted, by which mission, in which place
+and language) is in the catalog (``review_summary`` keeps times and action
+ids), so a queue of 1,000 items wakes up only the rows a page shows, for who
+acted, the comment and the actions offered (``Rows.finish``).
 
 Who may review what is not hard-coded: the review queue holds the items in a
 state where some policy lets someone review, inside the places and rooms where
 the user holds a role that may review, and of those only the items on which
-the user has "Review portal content" right now.  Which states are drafts or
+the user has "Review portal content" right now (the ``review_grants`` index,
+reviewers.py).  Which states are drafts or
 published and which actions submit, approve or reject, the policies say
 (their ``kind``: workflows/policy.py).
 """
 
-from Acquisition import aq_base
 from contextlib import nullcontext
 from datetime import datetime
 from datetime import timedelta
@@ -22,8 +23,10 @@ from missionplace.common import listings
 from missionplace.missions import mission as missions
 from missionplace.places import grants
 from missionplace.review import actions
+from missionplace.review import reviewers
+from missionplace.review.reviewers import reviewable_states
+from missionplace.review.reviewers import reviewing_roles
 from missionplace.workflows import policy
-from missionplace.workflows.policy import ADMINS
 from plone import api
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
@@ -53,6 +56,10 @@ FILTERS = tuple(found.name for found in QUEUE_FILTERS)
 
 # A sort or filter that cannot be applied (the message says why).
 QueueError = listings.ListingError
+
+
+# The key of a row's catalog brain until ``finish`` (never shown: finish removes it).
+BRAIN = "_brain"
 
 
 # Catalog metadata -------------------------------------------------------------
@@ -94,29 +101,6 @@ def review_summary_indexer(obj):
 
 
 # Who reviews where ----------------------------------------------------------------
-
-
-def _workflows():
-    tool = api.portal.get_tool("portal_workflow")
-    return [wf for wf in tool.objectValues() if getattr(aq_base(wf), "states", None) is not None]
-
-
-def _review_roles_by_state():
-    # Site administrators may review in every state: they say nothing about which
-    # states are under review (but they do see every place's queue).
-    for workflow in _workflows():
-        for state in workflow.states.objectValues():
-            yield state.getId(), set(state.getPermissionInfo(REVIEW).get("roles") or ()) - set(ADMINS)
-
-
-def reviewable_states():
-    """The states in which someone besides the administrators may review (pending, pending_bureau, ...)."""
-    return sorted({state for state, roles in _review_roles_by_state() if roles})
-
-
-def reviewing_roles():
-    """The roles that may review in some state of some workflow."""
-    return set(ADMINS).union(*(roles for _state, roles in _review_roles_by_state()))
 
 
 def _as(user):
@@ -183,12 +167,11 @@ class _Lister:
             path = path.rsplit("/", 1)[0]
         return None
 
-    def item(self, brain, obj):
-        # The full facts (who, which comment) from the item; the catalog has times only.
-        summary = summarize(actions.workflow_history(obj))
+    def row(self, brain):
+        """What filtering, sorting and counting need, from the catalog alone (``finish`` adds the rest)."""
         mission = missions.get(brain.mission)
         place = self.place_of(brain.getPath())
-        entry = {
+        return {
             "title": brain.Title,
             "url": brain.getURL(),
             "uid": brain.UID,
@@ -201,22 +184,34 @@ class _Lister:
             "place_url": place.getURL() if place else None,
             "language": brain.Language,
             "state": brain.review_state,
-            # After the item's own policy: "published" is "Published to the group" in a working group.
-            "state_title": actions.state_title(obj, brain.review_state, translated=True),
-            "submitted": summary["submitted"],
-            "submitter": summary["submitter"],
-            "submitter_name": self.fullname(summary["submitter"]),
+            "submitted": (brain.review_summary or {}).get("submitted"),
             "modified": _iso(brain.modified),
-            "last_action": summary["action"],
-            "last_actor": summary["actor"],
-            "last_actor_name": self.fullname(summary["actor"]),
-            "last_time": summary["time"],
-            "comment": summary["comment"] if summary["action"] in self.rejections else "",
-            "transitions": [
-                {"id": t["id"], "title": self.translate(t["title"]), "comment_required": t["comment_required"]}
-                for t in actions.available_actions(obj)
-            ],
+            BRAIN: brain,
         }
+
+    def finish(self, entry):
+        """The rest of a row, from the item itself: who acted, the comment, the actions the user may take."""
+        obj = entry.pop(BRAIN).getObject()
+        # The full facts (who, which comment) from the item; the catalog has times only.
+        summary = summarize(actions.workflow_history(obj))
+        entry.update(
+            {
+                # After the item's own policy: "published" is "Published to the group" in a working group.
+                "state_title": actions.state_title(obj, entry["state"], translated=True),
+                "submitted": summary["submitted"],
+                "submitter": summary["submitter"],
+                "submitter_name": self.fullname(summary["submitter"]),
+                "last_action": summary["action"],
+                "last_actor": summary["actor"],
+                "last_actor_name": self.fullname(summary["actor"]),
+                "last_time": summary["time"],
+                "comment": summary["comment"] if summary["action"] in self.rejections else "",
+                "transitions": [
+                    {"id": t["id"], "title": self.translate(t["title"]), "comment_required": t["comment_required"]}
+                    for t in actions.available_actions(obj)
+                ],
+            }
+        )
         return entry
 
 
@@ -273,30 +268,57 @@ def choices(items):
 # The queues --------------------------------------------------------------------------
 
 
+class Rows(list):
+    """A queue's rows, filtered and sorted from the catalog alone; ``finish`` completes those shown.
+
+    The review queue holds every pending item of a moderator's places (1,000
+    at a General Assembly session): only the rows of the page shown are woken
+    up, for who acted, the comment and the actions offered.
+    """
+
+    def __init__(self, rows=(), user=None, lister=None):
+        super().__init__(rows)
+        self.user = user
+        self.lister = lister
+
+    def finish(self, rows=None):
+        """``rows`` (default: all) completed, as the user sees them."""
+        rows = self if rows is None else rows
+        if not rows:
+            return []
+        with _as(self.user):
+            return [self.lister.finish(dict(row)) if BRAIN in row else row for row in rows]
+
+
 def collect_review(user=None):
-    """Every item ``user`` (default: the current user) may review now, unsorted."""
+    """Every item ``user`` (default: the current user) may review now, unsorted (Rows).
+
+    One catalog query: the places and rooms they review in, the states someone
+    reviews, and ``review_grants`` (who holds "Review portal content" on the
+    item, reviewers.py) with the user's roles, id and groups.
+    """
     user = user or api.user.get_current()
     places = moderated_places(user)
     if not places:
-        return []
+        return Rows(user=user)
     with _as(user):
         lister = _Lister()
-        brains = api.content.find(path={"query": places}, review_state=reviewable_states())
-        result = []
-        for brain in brains:
-            obj = brain.getObject()
-            if api.user.has_permission(REVIEW, obj=obj):
-                result.append(lister.item(brain, obj))
-        return result
+        brains = api.content.find(
+            path={"query": places},
+            review_state=list(reviewable_states()),
+            review_grants=reviewers.tokens(user),
+        )
+        return Rows([lister.row(brain) for brain in brains], user=user, lister=lister)
 
 
 def review_queue(user=None, **filters):
-    """What ``user`` may review, filtered and sorted (oldest submission first)."""
-    return apply(collect_review(user), **filters)
+    """What ``user`` may review, filtered and sorted (oldest submission first), complete."""
+    rows = collect_review(user)
+    return rows.finish(apply(rows, **filters))
 
 
 def collect_work(user=None):
-    """The items of ``user``'s missions: {drafts, submitted, rejected, published}, unsorted."""
+    """The items of ``user``'s missions: {drafts, submitted, rejected, published}, unsorted, complete."""
     user = user or api.user.get_current()
     groups = {"drafts": [], "submitted": [], "rejected": [], "published": []}
     codes = [m.code for m in missions.of_user(user, missions.EDITOR)]
@@ -315,15 +337,14 @@ def collect_work(user=None):
                 # Recent publications only: the last transition in the last 30 days.
                 if not summary.get("time") or summary["time"] < since:
                     continue
-                groups["published"].append(lister.item(brain, brain.getObject()))
-                continue
-            entry = lister.item(brain, brain.getObject())
-            if brain.review_state in pending:
-                groups["submitted"].append(entry)
+                group = "published"
+            elif brain.review_state in pending:
+                group = "submitted"
             elif summary.get("action") in rejections:
-                groups["rejected"].append(entry)
+                group = "rejected"
             else:
-                groups["drafts"].append(entry)
+                group = "drafts"
+            groups[group].append(lister.finish(lister.row(brain)))
     return groups
 
 

@@ -3,6 +3,7 @@
 from importlib import import_module
 from missionplace import logger
 from missionplace.places import grants
+from missionplace.review import reviewers
 from missionplace.upgrades import steps
 from pathlib import Path
 from plone import api
@@ -17,6 +18,13 @@ def place_grants(setup):
     steps.import_steps(setup, "catalog")
     count = grants.reindex(api.portal.get())
     logger.info("upgrade: the local roles of %d place(s) and room(s) indexed", count)
+
+
+def review_grants(setup):
+    """Add the ``review_grants`` index (catalog.xml) and index every item in a reviewed state in it."""
+    steps.import_steps(setup, "catalog")
+    count = reviewers.reindex_pending(api.portal.get())
+    logger.info("upgrade: who may review %d pending item(s) indexed", count)
 
 
 def caching(setup):

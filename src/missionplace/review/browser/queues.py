@@ -8,6 +8,7 @@ from missionplace.common import listings
 from missionplace.review import queues
 from missionplace.workflows import policy
 from plone import api
+from plone.batching import Batch
 from plone.i18n.locales.interfaces import IContentLanguageAvailability
 from plone.memoize import ram
 from Products.Five import BrowserView
@@ -75,8 +76,21 @@ class ReviewQueueView(QueueView):
     def update(self):
         everything = queues.collect_review()
         self.choices = queues.choices(everything)
-        self.items = self.sort(everything)
         self.total = len(everything)
+        try:
+            start, size = listings.batch(self.request.form)
+        except listings.ListingError as error:
+            api.portal.show_message(error.args[0], request=self.request, type="error")
+            start, size = 0, listings.BATCH_SIZE
+        self.b_start = start
+        # One page of rows (plone.batching, with Plone's page links): only they are woken up.
+        self.batch = Batch(self.sort(everything), size, start)
+        self.items = everything.finish(list(self.batch))
+        self.matching = self.batch.sequence_length
+
+    def came_from(self):
+        # Back to the same page of the queue after a decision.
+        return self.url(b_start=self.b_start) if self.b_start else self.url()
 
     def approvals(self, item):
         return [t for t in item["transitions"] if t["id"] in policy.actions_of_kind("approve")]

@@ -1,7 +1,10 @@
 from missionplace import _
+from missionplace.common import listings
 from missionplace.common.rest import MissionPlaceService
 from missionplace.review import queues
 from plone import api
+from plone.restapi.batching import DEFAULT_BATCH_SIZE
+from plone.restapi.batching import HypermediaBatch
 
 
 class QueueService(MissionPlaceService):
@@ -26,6 +29,17 @@ class ReviewQueueGet(QueueService):
 
     def listing(self, filters):
         queues.check_filters(filters)
+        # Batched as plone.restapi's listings are (b_start, b_size, "batching" links), checked first.
+        listings.batch(self.request.form, default_size=DEFAULT_BATCH_SIZE)
         everything = queues.collect_review()
         items = queues.apply(everything, **filters)
-        return {"@id": self.url(), "items": items, "items_total": len(items), "choices": queues.choices(everything)}
+        batch = HypermediaBatch(self.request, items)
+        result = {
+            "@id": self.url(),
+            "items": everything.finish(list(batch)),
+            "items_total": batch.items_total,
+            "choices": queues.choices(everything),
+        }
+        if batch.links:
+            result["batching"] = batch.links
+        return result
