@@ -213,9 +213,9 @@ class Users:
 
     def api(self, method, path, user, **kwargs):
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        return self.session(user).request(
-            method, f"{self.site.url}/++api++/{path}", headers=headers, timeout=60, allow_redirects=False, **kwargs
-        )
+        # A batching link is a whole URL already.
+        url = path if path.startswith(("http://", "https://")) else f"{self.site.url}/++api++/{path}"
+        return self.session(user).request(method, url, headers=headers, timeout=60, allow_redirects=False, **kwargs)
 
     def page(self, path, user, method="GET", **kwargs):
         return self.session(user).request(
@@ -521,9 +521,15 @@ def review_queues(users, personas):
     for user in personas:
         if user is None:
             continue
-        response = users.api("GET", "en/@review-queue", user, params={"b_size": 1000})
-        items = response.json().get("items", []) if response.status_code == 200 else []
-        found[user] = {users.site.path_of(item["url"]) for item in items if "url" in item}
+        found[user] = set()
+        # Every page of the queue (batched like plone.restapi's listings), following its "next" link.
+        url, params = "en/@review-queue", {"b_size": 100}
+        while url:
+            response = users.api("GET", url, user, params=params)
+            assert response.status_code == 200, (user, url, response.status_code, response.text[:300])
+            data = response.json()
+            found[user] |= {users.site.path_of(item["url"]) for item in data.get("items", ())}
+            url, params = data.get("batching", {}).get("next"), None
     return found
 
 

@@ -41,6 +41,7 @@ from plone.memoize.volatile import cache
 from Products.CMFPlone.CatalogTool import allowedRolesAndUsers
 from Products.PlonePAS.interfaces.plugins import ILocalRolesPlugin
 from Products.PluggableAuthService.utils import classImplements
+import itertools
 
 
 PLUGIN_ID = "borg_localroles"
@@ -63,6 +64,58 @@ def granted_to(provider, principal_ids):
 def has_own_path(obj):
     """Whether ``obj`` has a physical path of its own (not acquired): borg's cache keys it by that path."""
     return getattr(aq_base(obj), "getPhysicalPath", None) is not None
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+HELD_KEY = "missionplace.security.localroles.held"
+
+
+def read_cache(obj):
+    """Where a published read (GET or HEAD, past traversal) remembers the roles held along chains; else None.
+
+    Reads change no roles (plone.protect refuses writes on a GET), so what a user
+    holds on an item stays true for the rest of the request.  A request that may
+    write (a POST granting a role, then checking it), or code outside
+    publication (tests, scripts, a request still traversing), computes afresh.
+    """
+    request = getattr(obj, "REQUEST", None)
+    if request is None or not hasattr(request, "other") or "PUBLISHED" not in request.other:
+        return None
+    if request.get("REQUEST_METHOD", "GET").upper() not in READ_METHODS:
+        return None
+    return request.other.setdefault(HELD_KEY, {})
+
+
+class HeldRoles:
+    """The steps of one chain with the roles held on each, walked only as far as a check needed, and kept."""
+
+    def __init__(self, walk):
+        self._walk = walk  # makes the generator of steps
+        self._steps = None
+        self._walked = []
+        self._walking = False
+
+    def __iter__(self):
+        index = 0
+        while True:
+            if index < len(self._walked):
+                yield self._walked[index]
+                index += 1
+                continue
+            if self._walking:
+                # Asked again while a step is computed (a provider checking a permission): walk afresh.
+                yield from itertools.islice(self._walk(), index, None)
+                return
+            if self._steps is None:
+                self._steps = self._walk()
+            self._walking = True
+            try:
+                step = next(self._steps, None)
+            finally:
+                self._walking = False
+            if step is None:
+                return
+            self._walked.append(step)
 
 
 class MissionLocalRoleManager(WorkspaceLocalRoleManager):
@@ -100,6 +153,35 @@ class MissionLocalRoleManager(WorkspaceLocalRoleManager):
                 found.update(granted if authorship else granted - AUTHORSHIP)
         return list(found)
 
+    def _held_along(self, user, principal_ids, object):
+        """(step, roles the user's principals hold there) along the chain of ``object`` (which has a path).
+
+        Remembered for the rest of a published read (``read_cache``): a page asks
+        about its item for dozens of permissions (every action, viewlet and addable
+        type), each for another set of roles, which borg's cache keeps apart, and
+        each walked the chain again.
+        """
+        cache = read_cache(object)
+        if cache is None:
+            return HeldRoles(lambda: self._held_steps(user, principal_ids, object))
+        key = (user.getId(), tuple(object.getPhysicalPath()))
+        if key not in cache:
+            cache[key] = HeldRoles(lambda: self._held_steps(user, principal_ids, object))
+        return cache[key]
+
+    def _held_steps(self, user, principal_ids, object):
+        for obj, authorship in self._chain_with_authorship(object):
+            if obj is not object and authorship and has_own_path(obj):
+                yield from self._held_along(user, principal_ids, obj)
+                return
+            held = set()
+            for provider in self._adapters_for(obj, authorship):
+                held.update(granted_to(provider, principal_ids))
+            if not authorship:
+                held -= AUTHORSHIP
+            if held:
+                yield obj, frozenset(held)
+
     @security.private
     @cache(get_key=clra_cache_key, get_cache=store_on_request)
     def checkLocalRolesAllowed(self, user, object, object_roles):
@@ -108,6 +190,11 @@ class MissionLocalRoleManager(WorkspaceLocalRoleManager):
             user = aq_inner(user).__of__(uf)
         wanted = set(object_roles)
         principal_ids = self._get_principal_ids(user)
+        if has_own_path(object):
+            for obj, held in self._held_along(user, principal_ids, object):
+                if not wanted.isdisjoint(held):
+                    return 1 if user._check_context(obj) else 0
+            return None
         for obj, authorship in self._chain_with_authorship(object):
             if obj is not object and authorship and has_own_path(obj):
                 # The rest of the chain is obj's own: ask (and remember) about obj.  A view,
