@@ -139,7 +139,30 @@ class ReviewFlow(BenchUser):
         self._post(f"{item}/@workflow/approve", self.moderator, "B3 approve", 200)
 
 
-SCENARIOS = {"page": PageReader, "rest": RestReader, "review-flow": ReviewFlow}
+class MembershipChange(BenchUser):
+    """B7 over REST: the moderator adds a mission to a place's membership, then removes it (@members)."""
+
+    def on_start(self):
+        self.headers = self.login_token(self.params["login"], self.params["password"])
+
+    @task
+    def add_and_remove(self):
+        place, principal = self.params["place"], self.params["principal"]
+        body = {"principal": principal, "role": self.params["role"]}
+        with self.client.post(
+            f"{place}/@members", json=body, headers=self.headers, name="B7 add", catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                return
+        with self.client.delete(
+            f"{place}/@members/{principal}", headers=self.headers, name="B7 remove", catch_response=True
+        ) as response:
+            if response.status_code != 204:
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+
+
+SCENARIOS = {"page": PageReader, "rest": RestReader, "review-flow": ReviewFlow, "membership": MembershipChange}
 
 
 def percentile(ordered, fraction):

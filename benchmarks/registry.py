@@ -310,3 +310,59 @@ def b6(bench):
             note=note,
         )
     ]
+
+
+# Missions tried in turn for B7: the first that does not take part in the place yet.
+B7_CANDIDATES = ("isl", "mlt", "lux", "mco", "lie", "smr", "and", "fji", "ton", "plw")
+
+
+@benchmark(
+    "B7",
+    "A membership change in a place (add a mission, then remove it, REST @members), one user",
+    "none (CMFPlone #1942: how it grows with the place)",
+    per_size=True,
+)
+def b7(bench):
+    """What a membership change costs as a place grows: it reindexes the security of all the place holds.
+
+    Every item in the place (in its six translations) lists who may view it
+    (``allowedRolesAndUsers``), members by name as Plone does for local roles;
+    a change of members rewrites that entry on each.  No goal is set: the figure
+    is there to show how it grows (README, Performance).
+    """
+    mp = bench.mp
+    members = mp.api("GET", f"{mp.place}/@members", mp.moderator)
+    taken = {m.get("principal") for m in members.json().get("items", [])} if members.status_code == 200 else set()
+    principal = next((f"mission-{code}" for code in B7_CANDIDATES if f"mission-{code}" not in taken), None)
+    held = 0
+    for language in ("ar", "zh", "en", "fr", "ru", "es"):
+        place = mp.place.split("/", 1)[1]
+        found = mp.api("GET", f"@search?path=/{mp.site_id}/{language}/{place}&b_size=1", mp.moderator)
+        held += found.json().get("items_total", 0) if found.status_code == 200 else 0
+    measured = bench.load(
+        mp,
+        "membership",
+        1,
+        "B7 @members",
+        {
+            "site": f"/{mp.site_id}",
+            "login": mp.moderator,
+            "password": mp.password,
+            "place": f"/{mp.site_id}/++api++/{mp.place}",
+            "principal": principal,
+            "role": "Delegate",
+        },
+    )
+    return [
+        Row(
+            "B7",
+            "add or remove a member (REST @members)",
+            bench.size_label,
+            1,
+            measured,
+            goal="–",
+            verdict=bench.verdict("n/a", measured) if principal else "errors: no mission left to add",
+            note=f"/{mp.place} and its translations hold {held} items, reindexed at each change",
+            extra={"held": held},
+        )
+    ]
