@@ -711,11 +711,11 @@ class Generator:
             }
             with api.env.adopt_user(username=self.moderator()):
                 place = create_place("working-group", place_id, titles)
-                # While it is empty: a membership change reindexes the security of all the place holds.
-                for mission in drafting:
-                    membership.set_member(place, mission.id, roles.MISSION_EDITOR)
-                for mission in reading:
-                    membership.set_member(place, mission.id, roles.DELEGATE)
+                # While it is empty, and at once: a membership change reindexes the security of all
+                # the place holds.
+                entries = {mission.id: roles.MISSION_EDITOR for mission in drafting}
+                entries.update({mission.id: roles.DELEGATE for mission in reading})
+                membership.set_members(place, entries)
         self.staff_of(drafting + reading)
         found = {translation.Language(): translation for translation in translations(place)}
         self.places[number] = SimpleNamespace(places=found, drafting=drafting)
@@ -738,11 +738,13 @@ class Generator:
         standing = [missions.get(code) for code in rng.sample(sorted(missions.missions()), CANDIWEB_MISSIONS)]
         shared = membership.effective_membership(place)
         missing = [m for m in standing if shared is None or shared.members.get(m.id) != roles.MISSION_EDITOR]
+        entries = {mission.id: roles.MISSION_EDITOR for mission in missing}
         if shared is None or MODERATOR not in shared.members:
-            membership.set_member(place, MODERATOR, roles.MODERATOR)
-        for mission in missing:
-            # Once, on the first run: later runs find them there and reindex nothing.
-            membership.set_member(place, mission.id, roles.MISSION_EDITOR)
+            entries[MODERATOR] = roles.MODERATOR
+        if entries:
+            # Once, on the first run, all at once (one reindex of the place): later runs find
+            # them there and reindex nothing.
+            membership.set_members(place, entries)
         self.staff_of(standing)
         found = {translation.Language(): translation for translation in translations(place)}
         self.candiweb = SimpleNamespace(places=found, standing=standing, organs=self._organs(found))

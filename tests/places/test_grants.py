@@ -105,3 +105,28 @@ def test_site_wide_role_counts_everywhere(demo_portal):
     admin = api.user.get(userid="siteadmin2")
     every = {b.getPath() for b in api.content.find(object_provides=IPlace.__identifier__, unrestricted=True)}
     assert set(grants.places_where(admin, {"Site Administrator", roles.MODERATOR})) == every
+
+
+def test_several_members_at_once_all_or_nothing(demo_portal):
+    """``set_members``: every entry checked before any is written; then all hold, in every language."""
+    place = demo_portal["en"]["candiweb"]
+    catalog = api.portal.get_tool("portal_catalog")
+    page = api.content.find(path="/".join(place.getPhysicalPath()), review_state="published", unrestricted=True)
+    assert page, "the demo's CandiWeb place holds published items"
+    rid = page[0].getRID()
+    before = dict(membership.effective_membership(place).members)
+    viewers_before = catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"]
+    with api.env.adopt_user(username="moderator"):
+        # The second entry is refused: the first is not written either.
+        with pytest.raises(membership.MembershipError):
+            membership.set_members(place, {"mission-isl": roles.DELEGATE, "nobody-at-all": roles.DELEGATE})
+        assert dict(membership.effective_membership(place).members) == before
+        assert catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"] == viewers_before
+
+        membership.set_members(place, {"mission-isl": roles.DELEGATE, "mission-mlt": roles.DELEGATE})
+    for language in ("ar", "zh", "en", "fr", "ru", "es"):
+        members = membership.effective_membership(demo_portal[language]["candiweb"]).members
+        assert members == {**before, "mission-isl": roles.DELEGATE, "mission-mlt": roles.DELEGATE}
+    # Reindexed: Iceland's and Malta's people see the published item (as Plone's catalog lists its viewers).
+    viewers = catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"]
+    assert {"user:mission-isl", "user:mission-mlt"} <= set(viewers) - set(viewers_before)

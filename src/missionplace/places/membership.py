@@ -326,18 +326,30 @@ def member_roles(place):
 
 
 def set_member(place, principal, role):
-    problem = validate(principal, role)
-    if not problem and role not in member_roles(place):
-        problem = _(
-            "error_role_not_in_place",
-            default="This kind of place has no role ${role}.",
-            mapping={"role": translate(roles.TITLES.get(role, role), context=getRequest())},
-        )
-    if problem:
-        raise MembershipError(problem)
-    check_may_change(place, principal, role)
+    set_members(place, {principal: role})
+
+
+def set_members(place, entries):
+    """Add members or change their roles, {principal: role}: every entry checked first, then one reindex.
+
+    A membership change reindexes the security of all the place holds (in its
+    six translations); several at once cost one reindex, not one each.
+    """
+    for principal, role in entries.items():
+        problem = validate(principal, role)
+        if not problem and role not in member_roles(place):
+            problem = _(
+                "error_role_not_in_place",
+                default="This kind of place has no role ${role}.",
+                mapping={"role": translate(roles.TITLES.get(role, role), context=getRequest())},
+            )
+        if problem:
+            raise MembershipError(problem)
+        check_may_change(place, principal, role)
     membership = _writable(place)
-    membership.set(principal, role, api.user.get_current().getId())
+    actor = api.user.get_current().getId()
+    for principal, role in entries.items():
+        membership.set(principal, role, actor)
     # One share per change: links translations, blocks inheritance, reindexes security.
     share(place, membership)
     _forget_cached_grants()

@@ -117,6 +117,5 @@ def create_places(portal):
             continue
         with api.env.adopt_user(username="moderator"):
             place = create_place(place_type, place_id, title)
-            for code in members:
-                membership.set_member(place, missions.get(code).id, roles.MISSION_EDITOR)
+            membership.set_members(place, {missions.get(code).id: roles.MISSION_EDITOR for code in members})
         logger.info("demo place %s created", place_id)
