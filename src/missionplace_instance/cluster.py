@@ -464,9 +464,10 @@ def run(instances=2, port=8080, home=None):
     cluster = Cluster(home=home, instances=instances, port=port)
     try:
         with cluster:
-            cluster.say("ready; Ctrl+C stops everything")
             for line in cluster.topology():
                 print(f"  {line}", flush=True)
+            # Last: whoever waits for "ready" (a script, the tests) has the addresses by then.
+            cluster.say("ready; Ctrl+C stops everything")
             while not cluster.failed():
                 time.sleep(1)
             for child in cluster.failed():
