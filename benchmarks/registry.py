@@ -334,9 +334,9 @@ def b7(bench):
     members = mp.api("GET", f"{mp.place}/@members", mp.moderator)
     taken = {m.get("principal") for m in members.json().get("items", [])} if members.status_code == 200 else set()
     principal = next((f"mission-{code}" for code in B7_CANDIDATES if f"mission-{code}" not in taken), None)
-    held = 0
+    held, place = 0, mp.place.split("/", 1)[1]  # the place's path below its language root
+    # The six official languages (missionplace.common.languages, not imported: it loads Plone).
     for language in ("ar", "zh", "en", "fr", "ru", "es"):
-        place = mp.place.split("/", 1)[1]
         found = mp.api("GET", f"@search?path=/{mp.site_id}/{language}/{place}&b_size=1", mp.moderator)
         held += found.json().get("items_total", 0) if found.status_code == 200 else 0
     measured = bench.load(
